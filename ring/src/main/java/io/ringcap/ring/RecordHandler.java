@@ -1,0 +1,29 @@
+package io.ringcap.ring;
+
+/**
+ * Receives records from {@link RingReader#poll}. All calls come on the polling thread, in ring order.
+ *
+ * <p>The {@link RingRecord} passed to {@link #onRecord} is a view into the shared ring, valid only during
+ * the call. The reader checked before the call that the record was complete and not overwritten; a
+ * handler that keeps or acts on what it read (copies it to disk, say) confirms with
+ * {@link RingRecord#isIntact()} <em>after</em> reading that the writer did not lap it meanwhile: this is
+ * the read-then-validate step of a seqlock. If the writer did, the reader counts the record as lost, not
+ * delivered, and reports it through {@link #onLoss} before the next record.
+ */
+@FunctionalInterface
+public interface RecordHandler {
+    /** One record; {@code record} is valid only until this method returns. */
+    void onRecord(RingRecord record);
+
+    /**
+     * Records were overwritten before this reader got to them: {@code records} frames (exact, from the
+     * sequence numbers) occupying {@code ringBytes} bytes of ring (headers and padding included). Called
+     * before the first record after the gap.
+     */
+    default void onLoss(long records, long ringBytes) {
+    }
+
+    /** The ring's writer restarted: positions and sequence numbers go on, in a new epoch. */
+    default void onWriterRestart(long previousEpoch, long epoch) {
+    }
+}

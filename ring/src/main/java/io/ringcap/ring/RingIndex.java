@@ -1,0 +1,50 @@
+package io.ringcap.ring;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Reads the lap-recovery index. The data region is cut into chunks of {@code 1 << chunkShift} bytes; the
+ * writer stores in each chunk's entry the position of the first record that starts in it, on every lap.
+ * A reader that was lapped cannot follow record lengths through overwritten data, so it looks up the
+ * oldest chunk that is still intact and resumes at the record the entry names.
+ *
+ * <p>Entries hold full 64-bit positions, so an entry left from an earlier lap, or already written by a
+ * later one, is recognised: it lies outside the chunk asked for.
+ */
+final class RingIndex {
+    private static final VarHandle LONG = RingHeader.LONG;
+
+    private RingIndex() {
+    }
+
+    /**
+     * Position of the first record that starts in absolute chunk {@code chunk} on the lap that chunk belongs
+     * to, or -1 if the entry does not belong to that lap (no record started there, or it was overwritten).
+     */
+    static long recordStartIn(MemorySegment index, long chunk, int chunkShift, long indexMask) {
+        long entry = (long) LONG.getOpaque(index, (chunk & indexMask) * Long.BYTES);
+        return (entry >>> chunkShift) == chunk && entry >= 0 ? entry : -1;
+    }
+
+    /**
+     * The oldest record start a reader can resume at: the first indexed record at or after
+     * {@code tailIntent - capacity} that was published before {@code tail}; {@code tail} itself (always a
+     * record boundary) when there is none.
+     */
+    static long oldestRecordStart(MemorySegment index, long tailIntent, long tail, long capacity, int chunkShift,
+        long indexMask) {
+        long oldest = tailIntent - capacity;
+        if (oldest <= 0) {
+            return 0;
+        }
+        long chunkSize = 1L << chunkShift;
+        for (long chunk = (oldest + chunkSize - 1) >>> chunkShift; (chunk << chunkShift) < tail; chunk++) {
+            long start = recordStartIn(index, chunk, chunkShift, indexMask);
+            if (start >= 0) {
+                return Math.min(start, tail);
+            }
+        }
+        return tail;
+    }
+}
