@@ -23,7 +23,10 @@ public interface RecordHandler {
     default void onLoss(long records, long ringBytes) {
     }
 
-    /** The ring's writer restarted: positions and sequence numbers go on, in a new epoch. */
+    /**
+     * The ring's writer restarted: positions and sequence numbers go on, in a new epoch. Not called for
+     * the first writer of a ring (epoch 0 to 1).
+     */
     default void onWriterRestart(long previousEpoch, long epoch) {
     }
 }

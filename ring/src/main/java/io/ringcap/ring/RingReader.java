@@ -61,6 +61,9 @@ public final class RingReader implements AutoCloseable {
         this.record = new RingRecord(data, header);
         this.epoch = header.epoch();
         this.cursor = start == Start.NEWEST ? header.tail() : oldestRecordStart();
+        // Position 0 always holds sequence 0 (positions and sequences go on across writer restarts), so a
+        // reader starting there can count a loss even before its first record.
+        this.expectedSequence = cursor == 0 ? 0 : -1;
     }
 
     /** Opens the ring at {@code path} read-only and positions the reader at {@code start}. */
@@ -82,7 +85,9 @@ public final class RingReader implements AutoCloseable {
     public int poll(RecordHandler handler, int limit) {
         long currentEpoch = header.epoch();
         if (currentEpoch != epoch) {
-            handler.onWriterRestart(epoch, currentEpoch);
+            if (epoch != 0) {
+                handler.onWriterRestart(epoch, currentEpoch);
+            }
             epoch = currentEpoch;
         }
         long tail = header.tail();
