@@ -7,8 +7,9 @@ package io.ringcap.ring;
  * the call. The reader checked before the call that the record was complete and not overwritten; a
  * handler that keeps or acts on what it read (copies it to disk, say) confirms with
  * {@link RingRecord#isIntact()} <em>after</em> reading that the writer did not lap it meanwhile: this is
- * the read-then-validate step of a seqlock. If the writer did, the reader counts the record as lost, not
- * delivered, and reports it through {@link #onLoss} before the next record.
+ * the read-then-validate step of a seqlock. The handler's last {@code isIntact()} answer decides whether
+ * the record counts as delivered (if it never asks, the reader checks when it returns); a record that was
+ * overwritten counts as lost, not delivered, and is reported through {@link #onLoss} before the next one.
  */
 @FunctionalInterface
 public interface RecordHandler {

@@ -116,7 +116,7 @@ public final class RingReader implements AutoCloseable {
             lossStartPosition = -1;
             record.wrap(cursor, offset, length, sequence);
             handler.onRecord(record);
-            if (!record.isIntact()) {
+            if (!record.confirmIntact()) {
                 lapped();
                 continue;
             }
@@ -142,6 +142,8 @@ public final class RingReader implements AutoCloseable {
         long bytes = cursor - (lossStartPosition >= 0 ? lossStartPosition : cursor);
         lostRecords += records;
         lostBytes += bytes;
+        expectedSequence = sequence;
+        lossStartPosition = -1;
         handler.onLoss(records, bytes);
     }
 

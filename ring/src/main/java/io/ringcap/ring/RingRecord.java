@@ -10,6 +10,10 @@ import static io.ringcap.ring.RecordDescriptor.*;
  * each call and allocate nothing (but {@link #frame()}); see {@link RecordHandler} for validity.
  */
 public final class RingRecord {
+    private static final int UNCHECKED = 0;
+    private static final int INTACT = 1;
+    private static final int OVERWRITTEN = 2;
+
     private final MemorySegment data;
     private final RingHeader header;
     private final long capacity;
@@ -17,6 +21,7 @@ public final class RingRecord {
     private long offset;
     private int length;
     private long sequence;
+    private int verdict;
 
     RingRecord(MemorySegment data, RingHeader header) {
         this.data = data;
@@ -29,6 +34,7 @@ public final class RingRecord {
         this.offset = offset;
         this.length = length;
         this.sequence = sequence;
+        this.verdict = UNCHECKED;
     }
 
     /** Position of the record in the ring's byte stream. */
@@ -88,6 +94,16 @@ public final class RingRecord {
     public boolean isIntact() {
         // Orders every read of the record before the read of the intent (seqlock validation).
         java.lang.invoke.VarHandle.loadLoadFence();
-        return header.tailIntent() - capacity <= position;
+        boolean intact = header.tailIntent() - capacity <= position;
+        verdict = intact ? INTACT : OVERWRITTEN;
+        return intact;
+    }
+
+    /**
+     * Whether the record counts as delivered: the handler's last {@link #isIntact()} answer if it asked,
+     * so that reader and handler agree on every record; otherwise a check made now.
+     */
+    boolean confirmIntact() {
+        return verdict == UNCHECKED ? isIntact() : verdict == INTACT;
     }
 }
