@@ -11,11 +11,16 @@ final class TimestampScale {
     static final TimestampScale MICROSECONDS = new TimestampScale(6, 0);
     static final TimestampScale NANOSECONDS = new TimestampScale(9, 0);
 
-    private static final long[] POWERS_OF_TEN = {
-        1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L, 1_000_000_000L,
-        10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L, 100_000_000_000_000L,
-        1_000_000_000_000_000L, 1_000_000_000_000_000_000L,
-    };
+    /** 10^0 to 10^18, every power of ten a long holds. */
+    private static final long[] POWERS_OF_TEN = new long[19];
+
+    static {
+        POWERS_OF_TEN[0] = 1;
+        for (int i = 1; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+        }
+    }
+
     private static final int BINARY = 0x80;
     private static final int EXPONENT_MASK = 0x7F;
 
