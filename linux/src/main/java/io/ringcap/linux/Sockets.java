@@ -37,6 +37,17 @@ public final class Sockets {
         }
     }
 
+    /** The port an IPv4 socket is bound to (getsockname), e.g. the one the kernel chose for port 0. */
+    public static int localPort(int fd) {
+        CallState state = CallState.ofCurrentThread();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment address = arena.allocate(SocketLayouts.SOCKADDR_IN);
+            MemorySegment length = arena.allocateFrom(JAVA_INT, (int) address.byteSize());
+            state.check(Syscalls.getsockname(state, fd, address, length), "getsockname");
+            return SocketLayouts.sockaddrInPort(address);
+        }
+    }
+
     /** close(2). */
     public static void close(int fd) {
         CallState state = CallState.ofCurrentThread();

@@ -90,6 +90,15 @@ public final class Syscalls {
         }
     }
 
+    /** getsockname(2); {@code length} is a {@code socklen_t} holding the room in {@code address}, then the size used. */
+    public static int getsockname(CallState state, int fd, MemorySegment address, MemorySegment length) {
+        try {
+            return (int) Libc.GETSOCKNAME.invokeExact(state.segment(), fd, address, length);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     /** close(2). */
     public static int close(CallState state, int fd) {
         try {
