@@ -1,0 +1,76 @@
+package io.ringcap.bench;
+
+import java.io.PrintStream;
+import java.util.Collection;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * The short run behind {@code ringcap bench ring}: every ring benchmark, Agrona's broadcast buffer and the
+ * copy ceiling, each in one fork with one 1 s warmup and two 1 s measurements under JMH's GC profiler
+ * (about two minutes on two cores), printed as one table side by side with the project's targets.
+ *
+ * <p>JMH forks a JVM per benchmark on this JVM's class path, so the caller's class path must hold this
+ * module and its dependencies. Figures from so short a run are indicative; the full suite (see
+ * {@code bench/README.md}) is what to quote.
+ */
+public final class RingBenchmarkReport {
+    /** Forks must open native access for the ring's mapping, and {@code jdk.internal.misc} for Agrona. */
+    private static final String[] FORK_JVM_ARGS = {
+        "--enable-native-access=ALL-UNNAMED", "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"};
+
+    private static final List<Class<?>> BENCHMARKS = List.of(
+        RingPublishBenchmark.class, RingReadBenchmark.class, BroadcastTransmitBenchmark.class,
+        CopyCeilingBenchmark.class);
+
+    private RingBenchmarkReport() {
+    }
+
+    /**
+     * Runs the short version of the ring benchmarks and prints the table (or, with {@code json}, the same as
+     * JSON) on {@code out}; JMH's progress goes to {@code progress}. Returns 0 when the benchmarks ran, whether
+     * the targets were met or not (the output says), and 1 when they could not run.
+     */
+    public static int run(boolean json, PrintStream out, PrintStream progress) {
+        OptionsBuilder builder = new OptionsBuilder();
+        for (Class<?> benchmark : BENCHMARKS) {
+            builder.include("^" + Pattern.quote(benchmark.getName() + "."));
+        }
+        Options options = builder
+            .forks(1)
+            .warmupIterations(1)
+            .warmupTime(TimeValue.seconds(1))
+            .measurementIterations(2)
+            .measurementTime(TimeValue.seconds(1))
+            .addProfiler(GCProfiler.class)
+            .jvmArgsAppend(FORK_JVM_ARGS)
+            .shouldFailOnError(true)
+            .build();
+        Collection<RunResult> results;
+        try {
+            results = new Runner(options, OutputFormatFactory.createFormatInstance(progress, VerboseMode.NORMAL)).run();
+        } catch (RunnerException e) {
+            progress.println("ring benchmarks failed: " + e.getMessage());
+            return 1;
+        }
+        RingBenchmarkSummary summary = RingBenchmarkSummary.of(results, Runtime.getRuntime().availableProcessors());
+        out.print(json ? summary.toJson() : summary.toMarkdown());
+        out.flush();
+        return 0;
+    }
+
+    /** {@code java -cp benchmarks.jar io.ringcap.bench.RingBenchmarkReport [--json]}: the short run without the CLI. */
+    public static void main(String[] args) {
+        System.exit(run(List.of(args).contains("--json"), System.out, System.err));
+    }
+}

@@ -1,0 +1,84 @@
+package io.ringcap.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A file on tmpfs mapped into memory, deleted on close. Every buffer a benchmark compares lives in such a
+ * file, so the ring, Agrona's broadcast buffer and the copy ceiling all sit on the same kind of page.
+ */
+final class ShmFile implements AutoCloseable {
+    private static final Path SHM = Path.of("/dev/shm");
+    private static final AtomicInteger NEXT_ID = new AtomicInteger();
+
+    private final Path path;
+    private final Arena arena;
+    private final MemorySegment segment;
+
+    private ShmFile(Path path, Arena arena, MemorySegment segment) {
+        this.path = path;
+        this.arena = arena;
+        this.segment = segment;
+    }
+
+    /**
+     * A fresh path for a benchmark file of this {@code kind}, in /dev/shm where it exists (else the temporary
+     * directory); the pid keeps concurrent forks apart.
+     */
+    static Path newPath(String kind) {
+        Path directory = Files.isDirectory(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"));
+        return directory.resolve("ringcap-bench-" + ProcessHandle.current().pid() + "-" + NEXT_ID.incrementAndGet()
+            + "-" + kind);
+    }
+
+    /** Creates and maps a file of {@code length} bytes, every page written once so no benchmark pays the faults. */
+    static ShmFile create(String kind, long length) {
+        Path path = newPath(kind);
+        Arena arena = Arena.ofShared();
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+            StandardOpenOption.WRITE)) {
+            MemorySegment segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, length, arena);
+            segment.fill((byte) 0);
+            return new ShmFile(path, arena, segment);
+        } catch (IOException e) {
+            arena.close();
+            delete(path);
+            throw new UncheckedIOException("cannot create benchmark file " + path, e);
+        }
+    }
+
+    /** A second, read-only mapping of the same file, as a reader in another process would have. */
+    MemorySegment mapReadOnly(Arena readerArena) {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            return channel.map(FileChannel.MapMode.READ_ONLY, 0, segment.byteSize(), readerArena);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot map benchmark file " + path, e);
+        }
+    }
+
+    MemorySegment segment() {
+        return segment;
+    }
+
+    /** Deletes {@code path} if it exists. */
+    static void delete(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete benchmark file " + path, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+        delete(path);
+    }
+}
