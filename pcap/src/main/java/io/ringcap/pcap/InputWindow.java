@@ -17,7 +17,7 @@ import java.nio.channels.SeekableByteChannel;
  * or replace the segment, invalidating earlier offsets and slices.
  */
 final class InputWindow {
-    static final int INITIAL_CAPACITY = 1024 * 1024;
+    private static final int INITIAL_CAPACITY = 1024 * 1024;
     private static final int SMALLEST_CAPACITY = 4096;
 
     private final ReadableByteChannel channel;

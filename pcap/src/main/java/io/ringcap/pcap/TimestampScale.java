@@ -8,8 +8,6 @@ package io.ringcap.pcap;
  */
 final class TimestampScale {
     static final long NANOS_PER_SECOND = 1_000_000_000L;
-    static final TimestampScale MICROSECONDS = new TimestampScale(6, 0);
-    static final TimestampScale NANOSECONDS = new TimestampScale(9, 0);
 
     /** 10^0 to 10^18, every power of ten a long holds. */
     private static final long[] POWERS_OF_TEN = new long[19];
@@ -38,10 +36,6 @@ final class TimestampScale {
 
     int resolution() {
         return resolution;
-    }
-
-    long offsetNanos() {
-        return offsetNanos;
     }
 
     /**
