@@ -17,8 +17,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * The short run behind {@code ringcap bench ring}: every ring benchmark, Agrona's broadcast buffer and the
- * copy ceiling, each in one fork with one 1 s warmup and two 1 s measurements under JMH's GC profiler
- * (about two minutes on two cores), printed as one table side by side with the project's targets.
+ * copy ceiling, each in one fork with two 1 s warmups and two 1 s measurements under JMH's GC profiler
+ * (under three minutes on two cores), printed as one table side by side with the project's targets.
  *
  * <p>JMH forks a JVM per benchmark on this JVM's class path, so the caller's class path must hold this
  * module and its dependencies. Figures from so short a run are indicative; the full suite (see
@@ -48,7 +48,8 @@ public final class RingBenchmarkReport {
         }
         Options options = builder
             .forks(1)
-            .warmupIterations(1)
+            // Two warmups: on an idle 2-core machine the ring's 1500-byte writes took about 2 s to reach steady state.
+            .warmupIterations(2)
             .warmupTime(TimeValue.seconds(1))
             .measurementIterations(2)
             .measurementTime(TimeValue.seconds(1))
