@@ -9,6 +9,10 @@ import io.ringcap.linux.Errno;
 import io.ringcap.linux.MessageBatch;
 import io.ringcap.linux.SocketLayouts;
 import io.ringcap.linux.Sockets;
+import io.ringcap.linux.Syscalls;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * A UDP socket joined to one multicast group, receiving with recvmmsg and keeping every MoldUDP64
@@ -16,11 +20,13 @@ import io.ringcap.linux.Sockets;
  */
 final class GroupReceiver implements AutoCloseable {
     private static final int BATCH = 64;
-    private static final int RECEIVE_BUFFER = 32 << 20;
+    private static final int RECEIVE_BUFFER = 64 << 20;
+    private static final int POLL_MILLIS = 20;
 
     private final Arena arena = Arena.ofShared();
     private final CallState state = CallState.allocate(arena);
     private final MessageBatch batch = MessageBatch.allocate(arena, BATCH, 2048, 0);
+    private final MemorySegment pollfd = arena.allocate(SocketLayouts.POLLFD);
     private final int fd;
     private final BitSet sequences = new BitSet();
     private long packets;
@@ -38,6 +44,8 @@ final class GroupReceiver implements AutoCloseable {
         SocketLayouts.writeSockaddrIn(address, group, port);
         Sockets.bind(fd, address);
         Sockets.joinMulticastGroup(fd, group, interfaceIndex);
+        pollfd.set(JAVA_INT, SocketLayouts.POLLFD_FD_OFFSET, fd);
+        pollfd.set(JAVA_SHORT, SocketLayouts.POLLFD_EVENTS_OFFSET, SocketLayouts.POLLIN);
     }
 
     /** Receives until {@code expected} packets came or nothing came for {@code quietMillis}. */
@@ -54,7 +62,8 @@ final class GroupReceiver implements AutoCloseable {
                 if (now - lastArrival > quietNanos) {
                     return;
                 }
-                Thread.onSpinWait();
+                // Sleeps in poll rather than spins: the sender shares two cores with us and the kernel.
+                state.check(Syscalls.poll(state, pollfd, 1, POLL_MILLIS), "poll");
                 continue;
             }
             if (packets == 0) {
