@@ -176,6 +176,11 @@ public final class ClassicBpfProgram {
             return new Label();
         }
 
+        /** Instructions appended so far. */
+        public int length() {
+            return instructions.size();
+        }
+
         /** Binds {@code label} to the next instruction appended. */
         public Assembler bind(Label label) {
             if (label.position >= 0) {

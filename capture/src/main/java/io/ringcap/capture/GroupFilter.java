@@ -75,6 +75,11 @@ final class GroupFilter {
         ipv4(bpf, ETHERNET_HEADER, portsByAddress);
         bpf.bind(taggedIpv4);
         ipv4(bpf, ETHERNET_HEADER + VLAN_TAG, portsByAddress);
+        if (bpf.length() > ClassicBpfProgram.MAX_INSTRUCTIONS) {
+            throw new IllegalArgumentException(groups.size() + " groups need a filter of " + bpf.length()
+                + " classic BPF instructions, more than the kernel's " + ClassicBpfProgram.MAX_INSTRUCTIONS
+                + " (about 18 per group address): split the groups across several captures");
+        }
         return bpf.build();
     }
 
