@@ -69,8 +69,9 @@ public final class NamespaceHost {
 
     /**
      * Runs {@code task} on this host's own thread, inside the namespace, and returns its result.
-     * Tasks run one at a time in the order given. A runtime exception or error of the task is
-     * rethrown as is; a checked one arrives wrapped in a {@link TrafficException}.
+     * Tasks run one at a time in the order given, so a task must not call this host's {@code call}
+     * itself (it would wait for itself). A runtime exception or error of the task is rethrown as
+     * is; a checked one arrives wrapped in a {@link TrafficException}.
      */
     public <T> T call(Callable<T> task) {
         Future<T> result = thread.submit(() -> {
