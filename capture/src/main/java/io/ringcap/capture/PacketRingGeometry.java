@@ -19,8 +19,13 @@ public record PacketRingGeometry(int blockSize, int blockCount, int frameSize, i
     private static final int PAGE_SIZE = 4096;
     private static final int MIN_FRAME_SIZE = 64;
 
-    /** 64 blocks of 1 MiB (64 MiB), 2 KiB frames, 1 ms retire timeout. */
-    public static final PacketRingGeometry DEFAULT = new PacketRingGeometry(1 << 20, 64, 2048, 1);
+    /**
+     * 1024 blocks of 64 KiB (64 MiB), 2 KiB frames, 1 ms retire timeout. Many small blocks rather than a
+     * few big ones: on a slow feed the timeout hands each block over nearly empty, so it is the block
+     * count, not the ring's bytes, that says how long the kernel can wait for a late capture thread:
+     * here about a second of a slow feed (1024 blocks of 1 ms), 64 MiB of a fast one.
+     */
+    public static final PacketRingGeometry DEFAULT = new PacketRingGeometry(64 << 10, 1024, 2048, 1);
 
     public PacketRingGeometry {
         if (blockSize < PAGE_SIZE || Integer.bitCount(blockSize) != 1) {
