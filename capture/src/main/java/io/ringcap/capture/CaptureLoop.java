@@ -1,6 +1,5 @@
 package io.ringcap.capture;
 
-import io.ringcap.linux.Clocks;
 import io.ringcap.linux.CpuAffinity;
 import io.ringcap.linux.LinuxException;
 import io.ringcap.linux.MemoryLock;
@@ -17,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * <p>The capture thread (optionally pinned to one CPU) polls the source, publishes once per poll that
  * moved anything, calls the {@link IdleStrategy} after every poll and stores a heartbeat about every
  * millisecond (clock reads go through the vDSO: no system call). With an afpacket source and
- * {@link BusySpinIdleStrategy} it therefore makes no system call in the steady state. A housekeeping
+ * {@link BusySpinIdleStrategy} it therefore makes no system call in the steady state, that is once the
+ * JIT has compiled the loop: until then the thread itself asks the compiler threads for work (futex). A housekeeping
  * thread copies the source's own counters (received, dropped) into the ring header every
  * {@value #COUNTER_INTERVAL_MILLIS} ms, because reading them may be a system call (getsockopt); it only
  * stores the two header fields the writer never touches itself.
@@ -174,7 +174,9 @@ public final class CaptureLoop {
             idleStrategy.idle(moved);
             long now = System.nanoTime();
             if (now - nextHeartbeat >= 0) {
-                writer.heartbeat(Clocks.realtimeNanos());
+                // currentTimeMillis is a JIT intrinsic on the vDSO clock: no call that the JIT compiles on
+                // its own and no system call; a heartbeat needs no more than millisecond precision.
+                writer.heartbeat(System.currentTimeMillis() * 1_000_000L);
                 nextHeartbeat = now + HEARTBEAT_INTERVAL_NANOS;
             }
         }
