@@ -48,6 +48,8 @@ import java.util.concurrent.TimeUnit;
 final class GenerateCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final double NANOS_PER_SECOND = 1e9;
+    /** Later than this, packets went out in bursts rather than evenly spaced: worth saying. */
+    private static final long BEHIND_NANOS = 1_000_000;
     /** How long Ctrl-C waits for the report of a run it stopped. */
     private static final long STOP_WAIT_SECONDS = 5;
 
@@ -233,6 +235,11 @@ final class GenerateCommand implements Callable<Integer> {
             + plan.interfaceName());
         line(out, "rate", String.format(Locale.ROOT, "%.0f packets/s, %.1f Mbit/s of payload (target %s)",
             report.packetsPerSecond(), report.payloadBitsPerSecond() / 1e6, PacketRate.format(plan.packetsPerSecond())));
+        if (plan.packetsPerSecond() != PacketRate.FLAT_OUT) {
+            line(out, "late", String.format(Locale.ROOT, "at most %.3f ms behind schedule%s",
+                report.maxLatenessNanos() / 1e6, report.maxLatenessNanos() > BEHIND_NANOS
+                    ? " (this host could not keep the rate all the time: sent in bursts to catch up)" : ""));
+        }
         for (GroupReport group : report.groups()) {
             line(out, "group", group.group() + "  " + group.packets() + " packets, sequence "
                 + group.firstSequence() + " to " + group.lastSequence());
@@ -260,6 +267,7 @@ final class GenerateCommand implements Callable<Integer> {
         root.put("packets", report.packets());
         root.put("payload_bytes", report.payloadBytes());
         root.put("duration_nanos", report.durationNanos());
+        root.put("max_lateness_nanos", report.maxLatenessNanos());
         root.put("packets_per_second", report.packetsPerSecond());
         root.put("payload_bits_per_second", report.payloadBitsPerSecond());
         ArrayNode groups = root.putArray("groups");

@@ -82,6 +82,7 @@ class GenerateCommandTest {
             assertThat(report.get("packets_per_second").asDouble()).isBetween(48_500.0, 51_500.0);
             assertThat(report.get("groups").get(0).get("last_sequence").asLong()).isEqualTo(2501);
             assertThat(report.get("groups").get(1).get("last_sequence").asLong()).isEqualTo(2500);
+            assertThat(report.get("max_lateness_nanos").asLong()).isNotNegative();
             assertThat(report.get("retried_sends").get("ENOBUFS").asLong()).isZero();
             assertThat(report.get("failure").isNull()).isTrue();
         }
@@ -98,6 +99,7 @@ class GenerateCommandTest {
             assertThat(result.out())
                 .containsPattern("sent     \\d+ packets, \\d+ payload bytes in 0\\.0\\d\\d s from veth-tx")
                 .contains("(target max)")
+                .doesNotContain("behind schedule")
                 .containsPattern("group    239.1.1.1:5000  \\d+ packets, sequence 1 to \\d+")
                 .contains("retried  0 sends (ENOBUFS 0, EAGAIN 0, EINTR 0)");
         }

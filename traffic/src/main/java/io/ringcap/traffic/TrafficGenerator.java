@@ -130,6 +130,7 @@ public final class TrafficGenerator implements AutoCloseable {
         int firstGroup = 0;
         int failedErrno = 0;
         long end = start;
+        long maxLateness = 0;
         long limit = plan.packetLimit();
         long duration = plan.durationNanos();
         long rate = plan.packetsPerSecond();
@@ -143,6 +144,9 @@ public final class TrafficGenerator implements AutoCloseable {
             if (due <= 0) {
                 Thread.onSpinWait();
                 continue;
+            }
+            if (rate != PacketRate.FLAT_OUT) {
+                maxLateness = Math.max(maxLateness, now - start - scheduledNanos(sent, rate));
             }
             int count = (int) Math.min(due, BATCH);
             // Numbers are written afresh for every attempt and only those sendmmsg took are used
@@ -168,7 +172,7 @@ public final class TrafficGenerator implements AutoCloseable {
             firstGroup = (firstGroup + accepted) % groupCount;
             sent += accepted;
         }
-        return report(sent, end - start, failedErrno);
+        return report(sent, end - start, maxLateness, failedErrno);
     }
 
     /** Makes {@link #run} return after its current batch; callable from any thread, e.g. a shutdown hook. */
@@ -191,6 +195,12 @@ public final class TrafficGenerator implements AutoCloseable {
         return seconds * packetsPerSecond + nanos * packetsPerSecond / NANOS_PER_SECOND + 1;
     }
 
+    /** When packet {@code k} (from 0) is due, in ns after the start; the inverse of {@link #packetsDue}. */
+    static long scheduledNanos(long packet, long packetsPerSecond) {
+        return packet / packetsPerSecond * NANOS_PER_SECOND
+            + (packet % packetsPerSecond * NANOS_PER_SECOND + packetsPerSecond - 1) / packetsPerSecond;
+    }
+
     private boolean countRetry(int errno) {
         switch (errno) {
             case Errno.ENOBUFS -> enobufs++;
@@ -203,7 +213,7 @@ public final class TrafficGenerator implements AutoCloseable {
         return true;
     }
 
-    private TrafficReport report(long sent, long durationNanos, int failedErrno) {
+    private TrafficReport report(long sent, long durationNanos, long maxLatenessNanos, int failedErrno) {
         List<GroupReport> groups = new ArrayList<>(groupCount);
         for (int g = 0; g < groupCount; g++) {
             long packets = nextSequence[g] - FIRST_SEQUENCE;
@@ -216,7 +226,7 @@ public final class TrafficGenerator implements AutoCloseable {
         Optional<String> failure = failedErrno == 0
             ? Optional.empty()
             : Optional.of(LinuxException.of("sendmmsg(" + plan.interfaceName() + ")", failedErrno).getMessage());
-        return new TrafficReport(sent, sent * plan.payloadSize(), durationNanos, List.copyOf(groups),
+        return new TrafficReport(sent, sent * plan.payloadSize(), durationNanos, maxLatenessNanos, List.copyOf(groups),
             Collections.unmodifiableMap(retried), failure);
     }
 

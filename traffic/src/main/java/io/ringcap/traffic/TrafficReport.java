@@ -12,6 +12,10 @@ import java.util.Optional;
  * @param packets        packets sent to all groups
  * @param payloadBytes   UDP payload bytes sent (packets × payload size)
  * @param durationNanos  from the first send to the end of the last
+ * @param maxLatenessNanos how far behind its schedule the sender fell at worst: a few
+ *                       microseconds when the host keeps up; more when the rate is above what
+ *                       it can send or the thread was descheduled (it then caught up in full
+ *                       batches); 0 without pacing
  * @param groups         per group, in the order of the plan
  * @param retriedSends   errno name → sendmmsg calls that failed with it and were retried
  * @param failure        why sending stopped early, if it did (a send error that retrying cannot cure)
@@ -20,6 +24,7 @@ public record TrafficReport(
     long packets,
     long payloadBytes,
     long durationNanos,
+    long maxLatenessNanos,
     List<GroupReport> groups,
     Map<String, Long> retriedSends,
     Optional<String> failure) {

@@ -45,4 +45,20 @@ class TrafficPlanTest {
         assertThat(TrafficGenerator.packetsDue(3_600_000_000_000_000L, 1_000_000_000)).as("no overflow in 1000 hours")
             .isEqualTo(3_600_000_000_000_000L + 1);
     }
+
+    @Test
+    void eachPacketIsScheduledAtTheFirstNanosecondItIsDue() {
+        for (long rate : new long[] {1, 3, 7_000, 200_000, 1_000_000_000}) {
+            for (long packet : new long[] {0, 1, 2, 999, 1_000_001, 123_456_789_012L}) {
+                if (packet / rate > 1_000_000_000L) {
+                    continue; // over 30 years: beyond the nanoseconds a long holds
+                }
+                long at = TrafficGenerator.scheduledNanos(packet, rate);
+                assertThat(TrafficGenerator.packetsDue(at, rate)).as("%d at %d/s", packet, rate).isEqualTo(packet + 1);
+                if (at > 0) {
+                    assertThat(TrafficGenerator.packetsDue(at - 1, rate)).isEqualTo(packet);
+                }
+            }
+        }
+    }
 }
