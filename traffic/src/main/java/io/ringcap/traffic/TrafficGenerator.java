@@ -134,7 +134,6 @@ public final class TrafficGenerator implements AutoCloseable {
         long limit = plan.packetLimit();
         long duration = plan.durationNanos();
         long rate = plan.packetsPerSecond();
-        MemorySegment frames = batch.frames();
         while (sent < limit && !stopRequested) {
             long now = System.nanoTime();
             if (now - start >= duration) {
@@ -149,13 +148,7 @@ public final class TrafficGenerator implements AutoCloseable {
                 maxLateness = Math.max(maxLateness, now - start - scheduledNanos(sent, rate));
             }
             int count = (int) Math.min(due, BATCH);
-            // Numbers are written afresh for every attempt and only those sendmmsg took are used
-            // up, so a partial send or a retry never skips or repeats one.
-            for (int k = 0; k < count; k++) {
-                int slot = firstGroup + k;
-                long sequence = nextSequence[slot % groupCount] + k / groupCount;
-                MoldHeader.writeSequence(frames, batch.frameOffset(slot), sequence);
-            }
+            writeSequences(firstGroup, count);
             int accepted = Syscalls.sendmmsg(state, fd, vectors[firstGroup], count, 0);
             end = System.nanoTime();
             if (accepted < 0) {
@@ -166,10 +159,7 @@ public final class TrafficGenerator implements AutoCloseable {
                 }
                 continue;
             }
-            for (int k = 0; k < accepted; k++) {
-                nextSequence[(firstGroup + k) % groupCount]++;
-            }
-            firstGroup = (firstGroup + accepted) % groupCount;
+            firstGroup = useSequences(firstGroup, accepted);
             sent += accepted;
         }
         return report(sent, end - start, maxLateness, failedErrno);
@@ -185,6 +175,29 @@ public final class TrafficGenerator implements AutoCloseable {
     public void close() {
         Sockets.close(fd);
         arena.close();
+    }
+
+    /**
+     * Numbers the {@code count} packets from slot {@code firstGroup} on with the next sequence
+     * numbers of their groups. They are written afresh for every attempt and only those sendmmsg
+     * took are used up ({@link #useSequences}), so a partial send or a retry never skips or repeats one.
+     */
+    private void writeSequences(int firstGroup, int count) {
+        MemorySegment frames = batch.frames();
+        for (int k = 0; k < count; k++) {
+            int slot = firstGroup + k;
+            // Slots of one group are groupCount apart: k / groupCount of them precede this one.
+            long sequence = nextSequence[slot % groupCount] + k / groupCount;
+            MoldHeader.writeSequence(frames, batch.frameOffset(slot), sequence);
+        }
+    }
+
+    /** Uses up the sequence numbers of the {@code accepted} packets sent; returns the group whose turn is next. */
+    private int useSequences(int firstGroup, int accepted) {
+        for (int k = 0; k < accepted; k++) {
+            nextSequence[(firstGroup + k) % groupCount]++;
+        }
+        return (firstGroup + accepted) % groupCount;
     }
 
     /** Packets due {@code elapsed} ns after the start: the one at 0 and one more every 1/rate s. */
