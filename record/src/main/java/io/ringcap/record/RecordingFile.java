@@ -1,0 +1,260 @@
+package io.ringcap.record;
+
+import io.ringcap.pcap.PcapTruncatedException;
+import io.ringcap.pcap.PcapngWriter;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * One pcapng file being recorded: written under its hidden part name, indexed as it goes, and renamed to
+ * its final name only once complete (final statistics written, flushed, forced if the policy says so, index
+ * beside it), so other tools never see half a file. Ring sources become interfaces (one IDB each) as they
+ * first appear. Not thread-safe.
+ */
+final class RecordingFile {
+    private static final int LINKTYPE_ETHERNET = 1;
+
+    private final Path directory;
+    private final String name;
+    private final FileOutput output;
+    private final PcapngWriter writer;
+    private final IndexBuilder index = new IndexBuilder();
+    private final long startNanos;
+    private final int snapLength;
+    private final String sourceDescription;
+    private final long sourceDropsAtStart;
+    private int[] sourceIds = new int[4];
+    private int interfaces;
+    private long packets;
+    private long lastNanos;
+    private long lost;
+    private long durableOffset;
+    private long durablePackets;
+
+    private RecordingFile(Path directory, String name, FileOutput output, int bufferBytes, long startNanos,
+        int snapLength, String sourceDescription, long sourceDrops) {
+        this.directory = directory;
+        this.name = name;
+        this.output = output;
+        this.writer = new PcapngWriter(output, bufferBytes);
+        this.startNanos = startNanos;
+        this.lastNanos = startNanos;
+        this.snapLength = snapLength;
+        this.sourceDescription = sourceDescription;
+        this.sourceDropsAtStart = sourceDrops;
+    }
+
+    /** Starts a file named for {@code startNanos}, the time of its first packet, under its hidden part name. */
+    static RecordingFile create(Path directory, long startNanos, boolean direct, int bufferBytes, int snapLength,
+        String ringDescription, String sourceDescription, long sourceDrops) throws IOException {
+        String name = RecordingName.of(startNanos, 1);
+        for (int n = 2; Files.exists(directory.resolve(name)) || Files.exists(directory.resolve(RecordingName.part(name)));
+            n++) {
+            name = RecordingName.of(startNanos, n);
+        }
+        FileOutput output = FileOutput.create(directory.resolve(RecordingName.part(name)), direct, bufferBytes);
+        RecordingFile file = new RecordingFile(directory, name, output, bufferBytes, startNanos, snapLength,
+            sourceDescription, sourceDrops);
+        file.writer.writeSectionHeader(null, System.getProperty("os.name") + " " + System.getProperty("os.version"),
+            "ringcap record", ringDescription);
+        file.index.contextBlock(0, file.writer.bytesWritten());
+        return file;
+    }
+
+    /** Writes a packet as an EPB; {@code dropCount} and {@code comment} mark a gap before it (-1 and null for none). */
+    void writePacket(long timestampNanos, MemorySegment frame, int capturedLength, int originalLength, int sourceId,
+        long dropCount, String comment) throws IOException {
+        int interfaceId = interfaceOf(sourceId);
+        long at = writer.bytesWritten();
+        writer.writePacket(interfaceId, timestampNanos, frame, 0, capturedLength, originalLength, 0, dropCount, comment);
+        index.packet(at, timestampNanos, frame, 0, capturedLength);
+        packets++;
+        lastNanos = Math.max(lastNanos, timestampNanos);
+    }
+
+    /** Marks a gap where it happened: an ISB carrying the loss so far in this file and a comment. */
+    void writeGap(int sourceId, long timestampNanos, long lostNow, String comment) throws IOException {
+        writer.writeInterfaceStatistics(interfaceOf(sourceId), timestampNanos, startNanos, PcapngWriter.UNKNOWN,
+            PcapngWriter.UNKNOWN, PcapngWriter.UNKNOWN, lost + lostNow, comment);
+    }
+
+    /** Counts {@code records} as lost in this file (they were marked on a packet). */
+    void lost(long records) {
+        lost += records;
+    }
+
+    private int interfaceOf(int sourceId) throws IOException {
+        for (int i = 0; i < interfaces; i++) {
+            if (sourceIds[i] == sourceId) {
+                return i;
+            }
+        }
+        long at = writer.bytesWritten();
+        int id = writer.writeInterfaceDescription(LINKTYPE_ETHERNET, snapLength, "ring source " + sourceId,
+            sourceDescription, null);
+        index.contextBlock(at, writer.bytesWritten() - at);
+        if (interfaces == sourceIds.length) {
+            sourceIds = Arrays.copyOf(sourceIds, interfaces * 2);
+        }
+        sourceIds[interfaces++] = sourceId;
+        return id;
+    }
+
+    /** Hands everything written to the kernel; what is then in the file is consistent up to {@link #bytesWritten()}. */
+    void flush() throws IOException {
+        writer.flush();
+        output.flush();
+        durableOffset = writer.bytesWritten();
+        durablePackets = packets;
+    }
+
+    void force() throws IOException {
+        output.force();
+    }
+
+    /**
+     * Completes the file: final statistics, flush, force if {@code force}. Throws if the disk refuses, and
+     * may then be called again. After it returns, {@link #rename} makes the file visible.
+     */
+    void complete(long sourceDrops, boolean force) throws IOException {
+        if (interfaces > 0) {
+            writer.writeInterfaceStatistics(0, lastNanos, startNanos, lastNanos, PcapngWriter.UNKNOWN,
+                sourceDrops - sourceDropsAtStart, lost, "ringcap: " + packets + " packets recorded, " + lost + " lost");
+        }
+        flush();
+        if (force) {
+            output.force();
+        }
+    }
+
+    /**
+     * Gives up on what was not flushed (the disk stayed full): cuts the file after the last successful flush,
+     * a block boundary. Returns the packets cut off, which the caller counts as lost to disk.
+     */
+    long cutToDurable() throws IOException {
+        long cut = packets - durablePackets;
+        output.cut(durableOffset);
+        packets = durablePackets;
+        return cut;
+    }
+
+    /**
+     * Writes the index (built while writing, or by scanning when the file was cut) and renames the file to
+     * its final name. A failure to write the index is reported and survived: extraction then scans.
+     */
+    Path rename(boolean force, boolean scanIndex, Consumer<String> events) throws IOException {
+        closeQuietly();
+        long length = output.length();
+        Path part = directory.resolve(RecordingName.part(name));
+        RecordingIndex built = scanIndex ? IndexBuilder.scan(part).build(length) : index.build(length);
+        return publish(directory, name, built, force, events);
+    }
+
+    private void closeQuietly() throws IOException {
+        try {
+            writer.close();
+        } catch (IOException e) {
+            // Only after a cut: the output discards what the writer still held.
+        }
+        output.close();
+    }
+
+    String partName() {
+        return RecordingName.part(name);
+    }
+
+    String name() {
+        return name;
+    }
+
+    long startNanos() {
+        return startNanos;
+    }
+
+    long bytesWritten() {
+        return writer.bytesWritten();
+    }
+
+    long packets() {
+        return packets;
+    }
+
+    /**
+     * Finishes a part file left by a recorder that was killed: keeps its first {@code offset} bytes (what
+     * the recorder's state vouches for), drops a block cut short, indexes it and renames it. Returns the
+     * final path, or null if nothing worth keeping was left (the part is then deleted).
+     */
+    static Path recover(Path directory, String partName, long offset, boolean force, Consumer<String> events)
+        throws IOException {
+        Path part = directory.resolve(partName);
+        String name = RecordingName.ofPart(partName);
+        if (name == null) {
+            throw new RecordingException("recorder state names " + partName + ", which is not a recording's part name");
+        }
+        try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
+            if (channel.size() > offset) {
+                channel.truncate(offset);
+            }
+        }
+        IndexBuilder scanned;
+        while (true) {
+            try {
+                scanned = IndexBuilder.scan(part);
+                break;
+            } catch (PcapTruncatedException e) {
+                events.accept("recovering " + partName + ": dropping a block cut short at byte " + e.offset());
+                try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
+                    channel.truncate(e.offset());
+                }
+            } catch (io.ringcap.pcap.PcapFormatException e) {
+                if (Files.size(part) == 0 || e.offset() == 0) {
+                    Files.delete(part);
+                    return null;
+                }
+                throw new RecordingException("cannot recover " + part + ": " + e.getMessage()
+                    + "; move it away and restart", e);
+            }
+        }
+        if (scanned.packets() == 0) {
+            Files.delete(part);
+            return null;
+        }
+        if (force) {
+            try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+        }
+        return publish(directory, name, scanned.build(Files.size(part)), force, events);
+    }
+
+    private static Path publish(Path directory, String name, RecordingIndex index, boolean force,
+        Consumer<String> events) throws IOException {
+        Path indexPart = directory.resolve("." + RecordingName.index(name) + RecordingName.PART_SUFFIX);
+        try {
+            index.write(indexPart, force);
+            Files.move(indexPart, directory.resolve(RecordingName.index(name)), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Files.deleteIfExists(indexPart);
+            events.accept("cannot write the index of " + name + " (" + e.getMessage()
+                + "): the recording is complete; extract will scan it");
+        }
+        Path target = directory.resolve(name);
+        Files.move(directory.resolve(RecordingName.part(name)), target, StandardCopyOption.ATOMIC_MOVE);
+        if (force) {
+            // The renames are directory entries: force the directory so they survive a power failure too.
+            try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+                dir.force(true);
+            }
+        }
+        return target;
+    }
+}
