@@ -169,7 +169,7 @@ public final class Extraction {
             long start = index == null ? -1 : index.startOffset(fromNanos);
             long stop = index == null ? Long.MAX_VALUE : index.stopOffset(toNanos);
             long shift = 0;
-            PacketReader reader;
+            java.nio.channels.ReadableByteChannel input = file;
             if (start > 0) {
                 long[] context = index.contextBefore(start);
                 long[] ranges = java.util.Arrays.copyOf(context, context.length + 2);
@@ -181,11 +181,9 @@ public final class Extraction {
                 }
                 // The reader counts offsets in the spliced stream: context blocks first, then the file from start.
                 shift = start - contextLength;
-                reader = PacketReader.open(new FileRanges(file, ranges));
-            } else {
-                reader = PacketReader.open(file);
+                input = new FileRanges(file, ranges);
             }
-            try (reader) {
+            try (PacketReader reader = PacketReader.open(input)) {
                 copyPackets(reader, stop, shift, recording, number, of);
             } catch (PcapTruncatedException e) {
                 messages.accept(recording.path().getFileName() + " is cut short (" + e.getMessage()

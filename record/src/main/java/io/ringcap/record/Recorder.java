@@ -54,6 +54,7 @@ public final class Recorder implements AutoCloseable {
 
     private RecordingFile file;
     private boolean unflushed;
+    private boolean closed;
     private long lastFlushNanos;
     private long lastForceNanos;
     private long lastStatusNanos;
@@ -344,6 +345,10 @@ public final class Recorder implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             if (file != null) {
                 closeFile();

@@ -15,9 +15,17 @@ import java.util.stream.Stream;
 final class Recordings {
     /** A packet as read back, with the drop count and comments its EPB carried. */
     record Packet(String file, long timestampNanos, byte[] data, long dropCount, List<String> comments) {
+        /** What must survive recording and extraction: the timestamp and the bytes. */
+        Key key() {
+            return new Key(timestampNanos, java.nio.ByteBuffer.wrap(data));
+        }
+
         long sequence() {
             return TestFrames.sequence(data);
         }
+    }
+
+    record Key(long timestampNanos, java.nio.ByteBuffer data) {
     }
 
     private Recordings() {

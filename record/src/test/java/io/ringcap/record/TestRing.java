@@ -24,6 +24,7 @@ final class TestRing implements AutoCloseable {
     private final int maxLength;
     private final long stepNanos;
     private long next;
+    private boolean closed;
 
     TestRing(Path path, long capacity, int minLength, int maxLength, long stepNanos) {
         this.path = path;
@@ -60,6 +61,9 @@ final class TestRing implements AutoCloseable {
 
     @Override
     public void close() {
-        writer.close();
+        if (!closed) {
+            closed = true;
+            writer.close();
+        }
     }
 }
