@@ -1,0 +1,44 @@
+package io.ringcap.record;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class WiresharkReadsRecordingsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void tsharkSeesEveryPacketWithTheSameNanosecondTimestampAndCapinfosNanosecondResolution() throws Exception {
+        assumeTrue(Wireshark.installed(), "tshark/capinfos not installed (apt-get install tshark)");
+        Path out = dir.resolve("out");
+        try (TestRing ring = new TestRing(dir.resolve("r.ring"), 1 << 20, 60, 1500, 1_234_567);
+             Recorder recorder = Recorder.open(RecorderOptions.of(ring.path, out).withRotation(512 << 10, 0), e -> { })) {
+            for (int i = 0; i < 3; i++) {
+                ring.write(500);
+                RecorderRoundTripTest.drain(recorder);
+            }
+        }
+        List<Path> files = Recordings.files(out);
+        assertThat(files).hasSizeGreaterThan(1);
+        for (Path file : files) {
+            List<String> ours = Recordings.read(file).stream().map(p -> secondsDotNanos(p.timestampNanos())).toList();
+            Wireshark.Run tshark = Wireshark.run("tshark", "-r", file.toString(), "-T", "fields", "-e", "frame.time_epoch");
+            assertThat(tshark.exitCode()).as(tshark.err()).isZero();
+            assertThat(tshark.out().lines().toList()).isEqualTo(ours);
+            Wireshark.Run capinfos = Wireshark.run("capinfos", "-M", file.toString());
+            assertThat(capinfos.exitCode()).as(capinfos.err()).isZero();
+            assertThat(capinfos.out()).containsPattern("File timestamp precision:\\s+nanoseconds \\(9\\)")
+                .containsPattern("Number of packets:\\s+" + ours.size() + "\\b");
+        }
+    }
+
+    static String secondsDotNanos(long nanos) {
+        return String.format("%d.%09d", nanos / 1_000_000_000L, nanos % 1_000_000_000L);
+    }
+}
