@@ -47,6 +47,9 @@ public final class Extraction {
     private record InterfaceKey(int linkType, long snapLength, String name, String description, String filter) {
     }
 
+    /** The names of capture files extraction reads. */
+    private static final String CAPTURE_FILES = "*.{pcapng,pcap,cap}";
+
     private final long fromNanos;
     private final long toNanos;
     private final long[] groups;
@@ -101,13 +104,25 @@ public final class Extraction {
         return new Result(recordings.size(), read, scanned, extraction.packets, extraction.bytesRead);
     }
 
+    /** Whether {@code directory} holds any file extraction would read (*.pcapng, *.pcap, *.cap). */
+    public static boolean holdsCaptureFiles(Path directory) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, CAPTURE_FILES)) {
+            for (Path path : files) {
+                if (!path.getFileName().toString().startsWith(".") && Files.isRegularFile(path)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** The capture files of {@code directory} with their usable indexes, in order of their first packet. */
     private static List<Recording> list(Path directory, Path output, Consumer<String> messages) throws IOException {
         if (!Files.isDirectory(directory)) {
             throw new RecordingException(directory + " is not a directory");
         }
         List<Recording> recordings = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.{pcapng,pcap,cap}")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, CAPTURE_FILES)) {
             for (Path path : files) {
                 String name = path.getFileName().toString();
                 if (name.startsWith(".") || !Files.isRegularFile(path)
