@@ -1,0 +1,342 @@
+package io.ringcap.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ringcap.capture.AfPacketSource;
+import io.ringcap.capture.CaptureException;
+import io.ringcap.capture.CaptureLoop;
+import io.ringcap.capture.HardwareTimestamping;
+import io.ringcap.capture.IdleStrategy;
+import io.ringcap.capture.MulticastGroup;
+import io.ringcap.capture.PacketRingGeometry;
+import io.ringcap.capture.PacketSource;
+import io.ringcap.capture.UdpSource;
+import io.ringcap.capture.UnixUser;
+import io.ringcap.linux.Capabilities;
+import io.ringcap.linux.CapabilityLayouts;
+import io.ringcap.linux.CapabilitySets;
+import io.ringcap.linux.LinuxException;
+import io.ringcap.linux.NetworkInterfaces;
+import io.ringcap.ring.RingDescriptor;
+import io.ringcap.ring.RingFile;
+import io.ringcap.ring.RingHeader;
+import io.ringcap.ring.RingWriter;
+import io.ringcap.ring.Sizes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code ringcap capture --iface IF --group ADDR:PORT … --ring PATH}: the one privileged process. It checks
+ * everything it can before touching anything (interface, groups, privilege), sets up the source, locks the
+ * ring in memory, drops privileges if asked, then captures until SIGINT/SIGTERM, printing a status line on
+ * stderr every second. On a stop signal the loop finishes its poll and closes the ring (marked closed).
+ */
+@Command(name = "capture", description = "Capture UDP multicast groups from an interface into a ring.")
+final class CaptureCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long DEFAULT_RING_SIZE = 1L << 30;
+
+    enum Source { afpacket, udp }
+
+    enum Idle { busy, yield, park }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--iface", required = true, paramLabel = "IF", description = "Interface to capture on, e.g. eth0.")
+    String interfaceName;
+
+    @Option(names = "--source", paramLabel = "SOURCE", defaultValue = "afpacket",
+        description = "afpacket (TPACKET_V3 ring, CAP_NET_RAW, no system call per packet) or udp (sockets, no"
+            + " privilege). Default: ${DEFAULT-VALUE}.")
+    Source source;
+
+    @Option(names = "--group", required = true, paramLabel = "ADDR[:PORT]", converter = GroupConverter.class,
+        description = "Multicast group and UDP port to capture, e.g. 239.1.1.1:5000; repeat for more. Without a"
+            + " port every port of the group (afpacket only).")
+    List<MulticastGroup> groups;
+
+    @Option(names = "--ring", required = true, paramLabel = "PATH",
+        description = "Ring file; created if absent, e.g. /dev/hugepages/eth0.ring or /dev/shm/eth0.ring.")
+    Path ring;
+
+    @Option(names = "--size", paramLabel = "SIZE", converter = SizeConverter.class,
+        description = "Size of a ring created here: a power of two, e.g. 1g, 8g. Default: 1g.")
+    Long size;
+
+    @Option(names = "--cpu", paramLabel = "N", defaultValue = "-1",
+        description = "Pin the capture thread to this CPU (best isolated: isolcpus, nohz_full).")
+    int cpu;
+
+    @Option(names = "--hw-timestamps", paramLabel = "MODE", arity = "0..1", fallbackValue = "require",
+        defaultValue = "off",
+        description = "NIC hardware timestamps: require (fail without them; the default when given alone),"
+            + " prefer (fall back to kernel ones) or off. Default: ${DEFAULT-VALUE}.")
+    String hardwareTimestamps;
+
+    @Option(names = "--idle", paramLabel = "STRATEGY", defaultValue = "busy",
+        description = "What the capture thread does when idle: busy (spin, no system call), yield or park."
+            + " Default: ${DEFAULT-VALUE}.")
+    Idle idle;
+
+    @Option(names = "--user", paramLabel = "USER",
+        description = "After set-up, become USER (e.g. nobody): every thread gives up every capability.")
+    String user;
+
+    @Option(names = "--block-size", paramLabel = "SIZE", converter = SizeConverter.class,
+        description = "afpacket: bytes per kernel ring block, a power of two >= 4k. Default: 64k.")
+    Long blockSize;
+
+    @Option(names = "--blocks", paramLabel = "N", defaultValue = "1024",
+        description = "afpacket: blocks in the kernel ring. Default: ${DEFAULT-VALUE}.")
+    int blocks;
+
+    @Option(names = "--retire-ms", paramLabel = "MS", defaultValue = "1",
+        description = "afpacket: ms before the kernel hands over a block that is not full. Default: ${DEFAULT-VALUE}.")
+    int retireMillis;
+
+    @Option(names = "--json", description = "Status lines as JSON objects, one per line.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        HardwareTimestamping timestamping = timestamping();
+        PacketRingGeometry geometry = geometry();
+        checkArguments();
+        checkPrivilege(timestamping);
+        UnixUser target = user == null ? null : lookUpUser();
+        PrintWriter err = spec.commandLine().getErr();
+        createRingIfAbsent(err);
+
+        PacketSource opened = open(timestamping, geometry);
+        CaptureLoop loop;
+        try {
+            loop = new CaptureLoop(opened, RingWriter.open(ring, opened.timestampSource(), opened.description()),
+                IdleStrategy.named(idle.name()), cpu, CaptureLoop.DEFAULT_POLL_LIMIT);
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        opened.warnings().forEach(warning -> warn(err, warning));
+        try {
+            loop.lockMemory();
+        } catch (CaptureException e) {
+            warn(err, e.getMessage());
+        }
+        if (target != null) {
+            become(target);
+        }
+        CountDownLatch reported = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("ringcap-capture-stop").unstarted(() -> {
+            loop.stop();
+            try {
+                reported.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        loop.start();
+        err.printf("ringcap: capturing %s into %s (capture thread %d%s); stop with Ctrl-C%n", opened.description(), ring,
+            loop.captureThreadId(), cpu >= 0 ? " on CPU " + cpu : "");
+        err.flush();
+        try {
+            reportUntilStopped(loop, err);
+        } finally {
+            reported.countDown();
+        }
+        return 0;
+    }
+
+    private void reportUntilStopped(CaptureLoop loop, PrintWriter err) throws InterruptedException {
+        try (RingFile view = RingFile.openForReading(ring)) {
+            RingHeader header = view.header();
+            long startRecords = header.recordsWritten();
+            long startDrops = header.sourceDrops();
+            long lastRecords = startRecords;
+            long lastBytes = header.bytesWritten();
+            long lastDrops = startDrops;
+            long lastTime = System.nanoTime();
+            while (true) {
+                boolean stopped;
+                try {
+                    stopped = loop.awaitStopped(Duration.ofSeconds(1));
+                } catch (CaptureException e) {
+                    throw new CommandFailure("capture stopped: " + e.getMessage());
+                }
+                long now = System.nanoTime();
+                long records = header.recordsWritten();
+                long bytes = header.bytesWritten();
+                long drops = header.sourceDrops();
+                double seconds = (now - lastTime) / 1e9;
+                status(err, stopped, (records - lastRecords) / seconds, (bytes - lastBytes) * 8 / seconds / 1e6,
+                    records - startRecords, drops - startDrops, drops - lastDrops);
+                if (stopped) {
+                    return;
+                }
+                lastRecords = records;
+                lastBytes = bytes;
+                lastDrops = drops;
+                lastTime = now;
+            }
+        }
+    }
+
+    private void status(PrintWriter err, boolean last, double packetsPerSecond, double megabits, long captured,
+        long drops, long newDrops) {
+        if (json) {
+            ObjectNode line = JSON.createObjectNode();
+            line.put("time", UtcTime.format(System.currentTimeMillis() * 1_000_000L));
+            line.put("pps", Math.round(packetsPerSecond));
+            line.put("mbit_per_s", Math.round(megabits * 1000) / 1000.0);
+            line.put("captured", captured);
+            line.put("drops", drops);
+            line.put("new_drops", newDrops);
+            line.put("stopped", last);
+            err.println(line);
+        } else {
+            err.printf(Locale.ROOT, "ringcap: %s%,.0f pps  %.1f Mbit/s  captured %,d  drops %,d%s%n",
+                last ? "stopped: " : "", packetsPerSecond, megabits, captured, drops,
+                newDrops > 0 ? " (+" + newDrops + ")" : "");
+        }
+        err.flush();
+    }
+
+    private HardwareTimestamping timestamping() {
+        return switch (hardwareTimestamps.toLowerCase(Locale.ROOT)) {
+            case "off" -> HardwareTimestamping.OFF;
+            case "prefer" -> HardwareTimestamping.PREFER;
+            case "require" -> HardwareTimestamping.REQUIRE;
+            default -> throw usage("--hw-timestamps '" + hardwareTimestamps + "' is not one of require, prefer, off");
+        };
+    }
+
+    private PacketRingGeometry geometry() {
+        int block = PacketRingGeometry.DEFAULT.blockSize();
+        if (blockSize != null) {
+            if (blockSize > Integer.MAX_VALUE) {
+                throw usage("--block-size " + Sizes.format(blockSize) + " is too large: use e.g. 64k or 1m");
+            }
+            block = (int) (long) blockSize;
+        }
+        try {
+            return new PacketRingGeometry(block, blocks, PacketRingGeometry.DEFAULT.frameSize(), retireMillis);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    /** Everything wrong with the command line is a usage error (exit 2), found before anything starts. */
+    private void checkArguments() {
+        if (size != null && !RingDescriptor.isValidCapacity(size)) {
+            throw usage("--size " + Sizes.format(size) + " is not a power of two between "
+                + Sizes.format(RingDescriptor.MIN_CAPACITY) + " and " + Sizes.format(RingDescriptor.MAX_CAPACITY)
+                + ": use e.g. 64m, 1g or 8g");
+        }
+        if (cpu < -1 || cpu >= Runtime.getRuntime().availableProcessors()) {
+            throw usage("--cpu " + cpu + " is not a CPU this process may use (0.."
+                + (Runtime.getRuntime().availableProcessors() - 1) + ")");
+        }
+        if (source == Source.udp) {
+            groups.stream().filter(MulticastGroup::anyPort).findFirst().ifPresent(group -> {
+                throw usage("--group " + group + " has no port, which the udp source needs: give " + group
+                    + ":PORT, or use --source afpacket to capture every port");
+            });
+        }
+        try {
+            NetworkInterfaces.indexOf(interfaceName);
+        } catch (LinuxException e) {
+            throw usage("--iface " + interfaceName + ": there is no such interface in this network namespace:"
+                + " list them with 'ip link'");
+        }
+    }
+
+    /** A missing privilege is a runtime failure (exit 1), said before any socket is opened. */
+    private void checkPrivilege(HardwareTimestamping timestamping) {
+        CapabilitySets capabilities = Capabilities.ofCurrentThread();
+        if (source == Source.afpacket && !capabilities.hasEffective(CapabilityLayouts.CAP_NET_RAW)) {
+            throw new CommandFailure("the afpacket source needs CAP_NET_RAW: run as root, grant it (e.g. 'setcap"
+                + " cap_net_raw,cap_ipc_lock+ep' on the java binary), or use --source udp, which needs no privilege");
+        }
+        if (timestamping != HardwareTimestamping.OFF && !capabilities.hasEffective(CapabilityLayouts.CAP_NET_ADMIN)) {
+            throw new CommandFailure("--hw-timestamps needs CAP_NET_ADMIN to switch the NIC's timestamping on: run"
+                + " as root or without --hw-timestamps");
+        }
+        if (user != null && !capabilities.hasEffective(CapabilityLayouts.CAP_SETUID)) {
+            throw new CommandFailure("--user " + user + " needs to start as root (CAP_SETUID, CAP_SETGID)");
+        }
+    }
+
+    private UnixUser lookUpUser() {
+        try {
+            return UnixUser.lookup(user);
+        } catch (IllegalArgumentException e) {
+            throw usage("--user: " + e.getMessage());
+        }
+    }
+
+    private void createRingIfAbsent(PrintWriter err) {
+        if (Files.exists(ring)) {
+            if (size != null) {
+                warn(err, ring + " exists: capturing into it as it is (--size applies only to a new ring)");
+            }
+            return;
+        }
+        RingFile.create(ring, size == null ? DEFAULT_RING_SIZE : size, false).close();
+        err.println("ringcap: created ring " + ring + " of " + Sizes.format(size == null ? DEFAULT_RING_SIZE : size));
+    }
+
+    private PacketSource open(HardwareTimestamping timestamping, PacketRingGeometry geometry) {
+        try {
+            return switch (source) {
+                case afpacket -> AfPacketSource.open(interfaceName, groups, geometry, timestamping);
+                case udp -> UdpSource.open(interfaceName, groups, timestamping);
+            };
+        } catch (CaptureException | LinuxException | IllegalArgumentException e) {
+            throw new CommandFailure(e.getMessage());
+        }
+    }
+
+    private static void become(UnixUser target) {
+        try {
+            target.become();
+        } catch (CaptureException e) {
+            throw new CommandFailure(e.getMessage());
+        }
+    }
+
+    private static void warn(PrintWriter err, String message) {
+        err.println("ringcap: warning: " + message);
+        err.flush();
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** Reads {@code 239.1.1.1:5000}; a bad group is a usage error that says what is wrong with it. */
+    static final class GroupConverter implements ITypeConverter<MulticastGroup> {
+        @Override
+        public MulticastGroup convert(String value) {
+            try {
+                return MulticastGroup.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}
