@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Recorder throughput: a pre-filled ring recorded to disk by ringcap's recorder (buffered, and with --direct),
+# against dd of the same number of bytes (with and without oflag=direct) and 'tcpdump -r in.pcap -w out.pcap'
+# on the same packets, for 64- and 1500-byte frames. Every run ends with its data forced to disk (ringcap:
+# --fsync rotate; dd: conv=fsync; tcpdump: sync of the output file). Prints a markdown table.
+#
+#   bench/record.sh [RING_SIZE] [OUT_DIR]     defaults: 1g, /var/tmp/ringcap-bench (must be on the disk to measure)
+#
+# ringcap figures are timed inside the JVM (from opening the ring to the last file renamed and forced): JVM start
+# (~0.3 s) is left out, as it is for a recorder that runs for hours. dd and tcpdump are timed as processes.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+ring_size=${1:-1g}
+out=${2:-/var/tmp/ringcap-bench}
+ring_dir=/dev/shm
+
+if [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then
+  export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+fi
+java=$JAVA_HOME/bin/java
+for tool in dd tcpdump; do
+  command -v $tool >/dev/null || { echo "record.sh: needs $tool (apt-get install tcpdump coreutils)" >&2; exit 2; }
+done
+if [[ ! -d $repo/record/target/classes || -n $(find "$repo/record/src/main" "$repo/pcap/src/main" "$repo/ring/src/main" \
+    -newer "$repo/record/target/classes" -print -quit) ]]; then
+  echo "record.sh: building the record module" >&2
+  (cd "$repo" && ./mvnw -B -q -pl record -am install -DskipTests)
+fi
+cp=$repo/ring/target/classes:$repo/pcap/target/classes:$repo/record/target/classes
+
+work=$(mktemp -d)
+ring=$ring_dir/ringcap-bench-$$.ring
+trap 'rm -rf "$work" "$ring" "$out"' EXIT
+mkdir -p "$out"
+
+cat > "$work/RecordBench.java" <<'JAVA'
+import io.ringcap.pcap.PcapWriter;
+import io.ringcap.record.*;
+import io.ringcap.ring.*;
+import java.lang.foreign.*;
+import java.nio.channels.FileChannel;
+import java.nio.file.*;
+
+/** fill RING SIZE FRAME_LENGTH | record RING DIR direct? | pcap RING FILE */
+public class RecordBench {
+    public static void main(String[] a) throws Exception {
+        switch (a[0]) {
+            case "fill" -> {
+                long capacity = Sizes.parse(a[2]);
+                int length = Integer.parseInt(a[3]);
+                RingFile.create(Path.of(a[1]), capacity, true).close();
+                MemorySegment frame = Arena.ofAuto().allocate(length);
+                for (int i = 0; i < length; i++) frame.set(ValueLayout.JAVA_BYTE, i, (byte) (i * 7));
+                // Less than a lap: the writer announces up to 1 MiB ahead, and what it announced counts as overwritten.
+                long count = (capacity - (4L << 20)) / RecordDescriptor.alignedRecordLength(length);
+                long t0 = System.currentTimeMillis() * 1_000_000L;
+                try (RingWriter w = RingWriter.open(Path.of(a[1]), TimestampSource.USER, "bench")) {
+                    for (long i = 0; i < count; i++) {
+                        w.write(frame, 0, length, length, t0 + i, 0, 0);
+                        if ((i & 1023) == 1023) w.publish();
+                    }
+                }
+                System.out.println(count);
+            }
+            case "record" -> {
+                RecorderOptions options = RecorderOptions.of(Path.of(a[1]), Path.of(a[2])).withRotation(1L << 40, 0)
+                    .withFsync(FsyncPolicy.ROTATE).withDirect(a.length > 3).withUntilClosed(true);
+                long start = System.nanoTime();
+                RecorderStatus status;
+                try (Recorder recorder = Recorder.open(options, System.err::println)) {
+                    recorder.run(() -> true);
+                    recorder.close();
+                    status = recorder.status();
+                }
+                long nanos = System.nanoTime() - start;
+                long bytes = 0;
+                try (var files = Files.list(Path.of(a[2]))) {
+                    for (Path p : files.filter(p -> p.toString().endsWith(".pcapng")).toList()) bytes += Files.size(p);
+                }
+                System.out.println(status.packets() + " " + bytes + " " + nanos);
+            }
+            case "pcap" -> {
+                try (RingReader reader = RingReader.open(Path.of(a[1]), RingReader.Start.OLDEST);
+                     FileChannel out = FileChannel.open(Path.of(a[2]), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                     PcapWriter writer = new PcapWriter(out, 1, 65535)) {
+                    while (reader.poll(r -> {
+                        try {
+                            writer.writePacket(r.timestampNanos(), r.buffer(), r.frameOffset(), r.capturedLength(), r.originalLength());
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }, 4096) > 0) { }
+                }
+            }
+            default -> throw new IllegalArgumentException(a[0]);
+        }
+    }
+}
+JAVA
+bench() { "$java" --enable-native-access=ALL-UNNAMED -Xmx1g -cp "$cp" "$work/RecordBench.java" "$@"; }
+now() { date +%s%N; }
+row() { # name frame packets bytes nanos
+  awk -v n="$1" -v f="$2" -v p="$3" -v b="$4" -v t="$5" 'BEGIN {
+    printf "| %s | %s | %.0f | %.3f | %.2f | %.2f |\n", f, n, b / 1e6, t / 1e9, b / t, p / t * 1e3 }'
+}
+
+echo "| frame | writer | MB | s | GB/s | Mpps |"
+echo "|---|---|---:|---:|---:|---:|"
+for length in 64 1500; do
+  packets=$(bench fill "$ring" "$ring_size" "$length")
+  for mode in buffered direct; do
+    rm -rf "$out/rec"
+    read -r recorded bytes nanos < <(bench record "$ring" "$out/rec" ${mode/buffered/})
+    [[ $recorded == "$packets" ]] || echo "record.sh: recorded $recorded of $packets packets" >&2
+    row "ringcap record ($mode)" "$length" "$recorded" "$bytes" "$nanos"
+  done
+  rm -rf "$out/rec"
+  blocks=$(( (bytes + 4194303) / 4194304 ))
+  for flag in "" "oflag=direct"; do
+    rm -f "$out/dd"
+    t0=$(now); dd if=/dev/zero of="$out/dd" bs=4M count=$blocks conv=fsync $flag status=none; t1=$(now)
+    row "dd bs=4M conv=fsync ${flag}" "$length" "$packets" "$((blocks * 4194304))" "$((t1 - t0))"
+  done
+  rm -f "$out/dd" "$out/in.pcap" "$out/out.pcap"
+  bench pcap "$ring" "$out/in.pcap"
+  sync "$out/in.pcap"
+  t0=$(now); tcpdump -r "$out/in.pcap" -w "$out/out.pcap" 2>/dev/null; sync "$out/out.pcap"; t1=$(now)
+  row "tcpdump -r in.pcap -w out.pcap" "$length" "$packets" "$(stat -c %s "$out/out.pcap")" "$((t1 - t0))"
+  rm -f "$out/in.pcap" "$out/out.pcap"
+done
