@@ -60,6 +60,7 @@ public final class Recorder implements AutoCloseable {
     private long lastStatusNanos;
     private boolean diskFailing;
     private long retryAtNanos;
+    private long lastLapEventNanos = System.nanoTime() - DISK_RETRY_NANOS;
     private long pendingLapLoss;
     private long pendingDiskLoss;
     private String pendingNote;
@@ -412,8 +413,11 @@ public final class Recorder implements AutoCloseable {
         public void onLoss(long records, long ringBytes) {
             lostToLaps += records;
             pendingLapLoss += records;
-            if (pendingLapLoss == records) {
-                events.accept("reader lapped by the ring's writer: " + records + " packets lost");
+            // One line a second at most: a recorder lapped continuously must not flood stderr.
+            long now = System.nanoTime();
+            if (now - lastLapEventNanos >= DISK_RETRY_NANOS) {
+                lastLapEventNanos = now;
+                events.accept("reader lapped by the ring's writer: " + lostToLaps + " packets lost so far");
             }
         }
 
