@@ -54,7 +54,7 @@ record RingStatus(
                 header.epoch(), WriterStatus.of(header, now, STALE_AFTER_NANOS), header.writerPid(),
                 header.heartbeatNanos(), header.timestampSource(), header.sourceDescription(), header.tail(),
                 header.tailIntent(), header.recordsWritten(), header.bytesWritten(), header.truncatedRecords(),
-                header.sourceReceived(), header.sourceDrops(), RingWindow.scan(reader));
+                header.sourceReceived(), header.sourceDrops(), RingWindow.scan(path));
         }
     }
 

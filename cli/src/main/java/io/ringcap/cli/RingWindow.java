@@ -4,6 +4,7 @@ import io.ringcap.ring.RecordHandler;
 import io.ringcap.ring.RingReader;
 import io.ringcap.ring.RingRecord;
 
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -11,8 +12,6 @@ import java.util.Optional;
  * recorder restarted now could still go, the figure an operator sizes a ring by.
  */
 record RingWindow(long oldestNanos, long newestNanos, long oldestSequence, long newestSequence) {
-    private static final int BATCH = 4096;
-
     long durationNanos() {
         return newestNanos - oldestNanos;
     }
@@ -23,49 +22,44 @@ record RingWindow(long oldestNanos, long newestNanos, long oldestSequence, long 
     }
 
     /**
-     * Reads {@code reader}, which must start at the oldest record, up to the tail as it is now; empty when the
-     * ring holds no record. The ring's index is not public API, so the newest record is found by reading
-     * through the whole ring: a read-only pass over memory, under a second for several GiB.
+     * The oldest and the newest record of the ring at {@code path}, each read by a reader of its own (one
+     * started at the oldest record, one at the last), so the cost does not grow with the ring; empty when the
+     * ring holds no record.
      */
-    static Optional<RingWindow> scan(RingReader reader) {
-        long end = reader.header().tail();
-        Bounds bounds = new Bounds();
-        int delivered;
-        do {
-            delivered = reader.poll(bounds, BATCH);
-        } while (delivered > 0 && reader.position() < end);
-        return bounds.seen == 0
-            ? Optional.empty()
-            : Optional.of(new RingWindow(bounds.oldestNanos, bounds.newestNanos, bounds.oldestSequence,
-                bounds.newestSequence));
+    static Optional<RingWindow> scan(Path path) {
+        First oldest = first(path, RingReader.Start.OLDEST);
+        First newest = first(path, RingReader.Start.LAST);
+        if (!oldest.seen || !newest.seen) {
+            return Optional.empty();
+        }
+        return Optional.of(new RingWindow(oldest.nanos, newest.nanos, oldest.sequence, newest.sequence));
     }
 
-    private static final class Bounds implements RecordHandler {
-        long seen;
-        long oldestNanos;
-        long oldestSequence;
-        long newestNanos;
-        long newestSequence;
+    private static First first(Path path, RingReader.Start start) {
+        First first = new First();
+        try (RingReader reader = RingReader.open(path, start)) {
+            // A reader lapped before its first record resumes at the oldest intact one: poll until one arrives.
+            for (int attempt = 0; attempt < 100 && !first.seen && reader.position() < reader.header().tail(); attempt++) {
+                reader.poll(first, 1);
+            }
+        }
+        return first;
+    }
+
+    /** Keeps the first intact record it is given. */
+    private static final class First implements RecordHandler {
+        boolean seen;
+        long nanos;
+        long sequence;
 
         @Override
         public void onRecord(RingRecord record) {
             long timestamp = record.timestampNanos();
-            if (!record.isIntact()) {
-                return; // overwritten while read: the reader reports it lost and resumes at the oldest intact record
+            if (record.isIntact() && !seen) {
+                nanos = timestamp;
+                sequence = record.sequence();
+                seen = true;
             }
-            if (seen == 0) {
-                oldestNanos = timestamp;
-                oldestSequence = record.sequence();
-            }
-            newestNanos = timestamp;
-            newestSequence = record.sequence();
-            seen++;
-        }
-
-        @Override
-        public void onLoss(long lostRecords, long ringBytes) {
-            // The writer lapped the scan: what it saw first is gone, so the window starts at the next record.
-            seen = 0;
         }
     }
 }

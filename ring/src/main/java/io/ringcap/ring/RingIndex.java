@@ -1,6 +1,7 @@
 package io.ringcap.ring;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 /**
@@ -46,5 +47,31 @@ final class RingIndex {
             }
         }
         return tail;
+    }
+
+    /**
+     * Position of the last frame record that starts before {@code tail}, or -1 if none is found within one
+     * ring's length: walk forward from the last indexed record start before the tail, going back a chunk at
+     * a time while the walk finds no frame (a chunk spanned by one big record has no entry of its own).
+     */
+    static long lastFrameRecordStart(MemorySegment index, MemorySegment data, long tail, int chunkShift,
+        long indexMask) {
+        long capacity = data.byteSize();
+        long mask = capacity - 1;
+        for (long chunk = (tail - 1) >>> chunkShift; chunk >= 0 && tail - (chunk << chunkShift) <= capacity; chunk--) {
+            long start = recordStartIn(index, chunk, chunkShift, indexMask);
+            long last = -1;
+            for (long p = start; start >= 0 && p < tail; ) {
+                long offset = p & mask;
+                if (data.get(ValueLayout.JAVA_SHORT, offset + RecordDescriptor.TYPE_OFFSET) == RecordDescriptor.TYPE_FRAME) {
+                    last = p;
+                }
+                p += RecordDescriptor.align(data.get(ValueLayout.JAVA_INT, offset + RecordDescriptor.LENGTH_OFFSET));
+            }
+            if (last >= 0) {
+                return last;
+            }
+        }
+        return -1;
     }
 }

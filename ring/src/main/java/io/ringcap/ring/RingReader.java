@@ -23,6 +23,8 @@ public final class RingReader implements AutoCloseable {
     public enum Start {
         /** At the oldest record still in the ring. */
         OLDEST,
+        /** At the last record published so far (or the next one, in an empty ring). */
+        LAST,
         /** At the next record the writer publishes. */
         NEWEST
     }
@@ -60,7 +62,11 @@ public final class RingReader implements AutoCloseable {
         this.maxRecordLength = HEADER_LENGTH + header.maxCapturedLength();
         this.record = new RingRecord(data, header);
         this.epoch = header.epoch();
-        this.cursor = start == Start.NEWEST ? header.tail() : oldestRecordStart();
+        this.cursor = switch (start) {
+            case OLDEST -> oldestRecordStart();
+            case LAST -> lastRecordStart();
+            case NEWEST -> header.tail();
+        };
         // Position 0 always holds sequence 0 (positions and sequences go on across writer restarts), so a
         // reader starting there can count a loss even before its first record.
         this.expectedSequence = cursor == 0 ? 0 : -1;
@@ -145,6 +151,12 @@ public final class RingReader implements AutoCloseable {
         expectedSequence = sequence;
         lossStartPosition = -1;
         handler.onLoss(records, bytes);
+    }
+
+    private long lastRecordStart() {
+        long tail = header.tail();
+        long last = tail == 0 ? -1 : RingIndex.lastFrameRecordStart(index, data, tail, indexChunkShift, indexMask);
+        return last >= 0 ? last : tail;
     }
 
     private long oldestRecordStart() {

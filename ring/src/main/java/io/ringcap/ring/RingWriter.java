@@ -130,6 +130,9 @@ public final class RingWriter implements AutoCloseable {
             throw new IllegalArgumentException("captured length " + capturedLength + " exceeds the claim of "
                 + claimedLength);
         }
+        if ((flags & FLAG_TRUNCATED) != 0) {
+            truncatedRecords++;
+        }
         long offset = position & mask;
         data.set(ValueLayout.JAVA_INT, offset + LENGTH_OFFSET, HEADER_LENGTH + capturedLength);
         data.set(ValueLayout.JAVA_SHORT, offset + TYPE_OFFSET, TYPE_FRAME);
@@ -155,7 +158,6 @@ public final class RingWriter implements AutoCloseable {
         if (length > maxCapturedLength) {
             length = maxCapturedLength;
             flags |= FLAG_TRUNCATED;
-            truncatedRecords++;
         }
         long offset = claim(length);
         MemorySegment.copy(frame, frameOffset, data, offset, length);
@@ -176,7 +178,11 @@ public final class RingWriter implements AutoCloseable {
         header.heartbeatNanos(nowNanos);
     }
 
-    /** Carries the source's own counters (NIC/kernel received and dropped) into the header. */
+    /**
+     * Carries the source's own counters (NIC/kernel received and dropped) into the header. Unlike every
+     * other method, this one may be called from another thread than the writing one (a housekeeping thread
+     * that reads the kernel's counters): it stores only header fields nothing else writes.
+     */
     public void sourceCounters(long received, long drops) {
         header.sourceCounters(received, drops);
     }
@@ -268,22 +274,11 @@ public final class RingWriter implements AutoCloseable {
         if (tail == 0) {
             return 0;
         }
-        for (long chunk = (tail - 1) >>> indexChunkShift; chunk >= 0 && tail - (chunk << indexChunkShift) <= capacity;
-            chunk--) {
-            long start = RingIndex.recordStartIn(index, chunk, indexChunkShift, indexMask);
-            long lastSequence = -1;
-            for (long p = start; start >= 0 && p < tail; ) {
-                long offset = p & mask;
-                if (data.get(ValueLayout.JAVA_SHORT, offset + TYPE_OFFSET) == TYPE_FRAME) {
-                    lastSequence = data.get(ValueLayout.JAVA_LONG, offset + SEQUENCE_OFFSET);
-                }
-                p += align(data.get(ValueLayout.JAVA_INT, offset + LENGTH_OFFSET));
-            }
-            if (lastSequence >= 0) {
-                return lastSequence + 1;
-            }
+        long last = RingIndex.lastFrameRecordStart(index, data, tail, indexChunkShift, indexMask);
+        if (last < 0) {
+            throw new RingException("ring " + file.path() + " is damaged: no record found before its tail " + tail
+                + ": recreate the ring");
         }
-        throw new RingException("ring " + file.path() + " is damaged: no record found before its tail " + tail
-            + ": recreate the ring");
+        return data.get(ValueLayout.JAVA_LONG, (last & mask) + SEQUENCE_OFFSET) + 1;
     }
 }

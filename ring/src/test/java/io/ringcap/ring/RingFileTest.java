@@ -75,6 +75,13 @@ class RingFileTest {
     }
 
     @Test
+    void directoryIsNotTakenForARing() {
+        assertThatThrownBy(() -> RingFile.openForReading(dir))
+            .isInstanceOf(RingException.class)
+            .hasMessageContaining("is a directory, not a ring file");
+    }
+
+    @Test
     void fileThatIsNotARingIsRecognised() throws IOException {
         Path text = dir.resolve("text");
         Files.writeString(text, "x".repeat(10_000));

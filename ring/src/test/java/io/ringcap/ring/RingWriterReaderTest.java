@@ -240,6 +240,38 @@ class RingWriterReaderTest {
     }
 
     @Test
+    void readerStartingAtLastGetsTheLastPublishedRecordEvenAfterLaps() {
+        Path path = newRing(CAPACITY);
+        SplittableRandom random = new SplittableRandom(9);
+        try (RingWriter writer = RingWriter.open(path, TimestampSource.USER, "test")) {
+            try (RingReader empty = RingReader.open(path, RingReader.Start.LAST)) {
+                assertThat(empty.position()).isZero();
+            }
+            long written = 0;
+            while (writer.position() < 5 * CAPACITY + 777) {
+                writeFrame(writer, written++, random.nextInt(16, 5000));
+            }
+            writer.publish();
+            try (RingReader reader = RingReader.open(path, RingReader.Start.LAST)) {
+                Collector collector = new Collector();
+                reader.poll(collector, 100);
+                assertThat(collector.sequences).containsExactly(written - 1);
+            }
+        }
+    }
+
+    @Test
+    void truncatedFlagOnACommitIsCounted() {
+        Path path = newRing(CAPACITY);
+        try (RingWriter writer = RingWriter.open(path, TimestampSource.USER, "test")) {
+            writer.claim(100);
+            writer.commit(100, 9000, 0, 0, RecordDescriptor.FLAG_TRUNCATED);
+            writer.publish();
+            assertThat(writer.header().truncatedRecords()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void readerLappedReportsExactLossAndResumesAtOldestIntactRecord() {
         Path path = newRing(CAPACITY);
         try (RingWriter writer = RingWriter.open(path, TimestampSource.USER, "test");

@@ -1,0 +1,39 @@
+package io.ringcap.cli;
+
+import io.ringcap.bench.RingBenchmarkReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+/** {@code ringcap bench}: measurements to compare ringcap with the tools users would pick instead. */
+@Command(
+    name = "bench",
+    description = "Run benchmarks and print their figures beside the alternatives'.",
+    subcommands = {BenchCommand.Ring.class})
+final class BenchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command: one of " + spec.subcommands().keySet());
+    }
+
+    /** {@code ringcap bench ring}: a short JMH run of the ring against Agrona and a bare copy. */
+    @Command(name = "ring",
+        description = "Publish and read cost of the packet ring beside Agrona's broadcast buffer and a bare "
+            + "memory copy (about 3 minutes; progress on stderr).")
+    static final class Ring implements Callable<Integer> {
+        @Option(names = "--json", description = "Print the results as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            return RingBenchmarkReport.run(json, System.out, System.err);
+        }
+    }
+}
