@@ -62,17 +62,28 @@ public final class Bpf {
      * verifier's last words.
      */
     public static int loadProgram(int progType, MemorySegment insns, String license, String name, int expectedAttachType) {
+        return loadProgram(progType, insns, license, name, expectedAttachType, 0, 0);
+    }
+
+    /**
+     * BPF_PROG_LOAD as above, bound to the interface {@code ifindex} (0 for none) with {@code progFlags}
+     * such as {@code BpfLayouts.BPF_F_XDP_DEV_BOUND_ONLY}, as programs that call device kfuncs must be.
+     */
+    public static int loadProgram(int progType, MemorySegment insns, String license, String name, int expectedAttachType,
+        int ifindex, int progFlags) {
         CallState state = CallState.ofCurrentThread();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = arena.allocate(BpfLayouts.BPF_ATTR);
             MemorySegment licence = arena.allocateFrom(license);
             BpfLayouts.writeProgLoad(attr, progType, insns, licence, 0, MemorySegment.NULL, name, expectedAttachType);
+            BpfLayouts.writeProgBinding(attr, ifindex, progFlags);
             long fd = Syscalls.bpf(state, BpfLayouts.BPF_PROG_LOAD, attr);
             if (fd >= 0) {
                 return (int) fd;
             }
             MemorySegment log = arena.allocate(LOG_SIZE);
             BpfLayouts.writeProgLoad(attr, progType, insns, licence, 1, log, name, expectedAttachType);
+            BpfLayouts.writeProgBinding(attr, ifindex, progFlags);
             fd = Syscalls.bpf(state, BpfLayouts.BPF_PROG_LOAD, attr);
             if (fd >= 0) {
                 return (int) fd;

@@ -66,6 +66,8 @@ public final class BpfLayouts {
     public static final int BPF_F_NO_PREALLOC = 1;
     public static final int BPF_F_RDONLY_PROG = 1 << 7;
     public static final int BPF_F_XDP_HAS_FRAGS = 1 << 5;
+    /** prog_flags: the XDP program is bound to {@code prog_ifindex} to call that device's kfuncs, not offloaded. */
+    public static final int BPF_F_XDP_DEV_BOUND_ONLY = 1 << 6;
 
     /** XDP link/attach flags. */
     public static final int XDP_FLAGS_UPDATE_IF_NOEXIST = 1;
@@ -261,6 +263,12 @@ public final class BpfLayouts {
         attr.set(JAVA_LONG, LOG_BUF_OFFSET, log.address());
         writeName(attr, PROG_NAME_OFFSET, name);
         attr.set(JAVA_INT, EXPECTED_ATTACH_TYPE_OFFSET, expectedAttachType);
+    }
+
+    /** Adds to a BPF_PROG_LOAD {@code attr} the device it is bound to and its {@code prog_flags}. */
+    public static void writeProgBinding(MemorySegment attr, int ifindex, int progFlags) {
+        attr.set(JAVA_INT, PROG_IFINDEX_OFFSET, ifindex);
+        attr.set(JAVA_INT, PROG_FLAGS_OFFSET, progFlags);
     }
 
     /** Fills {@code attr} for BPF_OBJ_PIN ({@code fd} the object) or BPF_OBJ_GET ({@code fd} 0). */

@@ -68,6 +68,7 @@ final class Libc {
     static final MethodHandle SETGID = bind("setgid", JAVA_INT, JAVA_INT);
     static final MethodHandle SETGROUPS = bind("setgroups", JAVA_INT, JAVA_LONG, ADDRESS);
     static final MethodHandle SETNS = bind("setns", JAVA_INT, JAVA_INT, JAVA_INT);
+    static final MethodHandle MOUNT = bind("mount", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
     static final MethodHandle OPEN = bindVariadic("open", 2, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     static final MethodHandle SYSCALL_BPF =
         bindVariadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG);

@@ -309,6 +309,16 @@ public final class Syscalls {
         }
     }
 
+    /** mount(2) of NUL-terminated {@code source} on {@code target} as {@code type}; {@code data} may be NULL. */
+    public static int mount(
+        CallState state, MemorySegment source, MemorySegment target, MemorySegment type, long flags, MemorySegment data) {
+        try {
+            return (int) Libc.MOUNT.invokeExact(state.segment(), source, target, type, flags, data);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     /** open(2) of a NUL-terminated path. */
     public static int open(CallState state, MemorySegment path, int flags, int mode) {
         try {
