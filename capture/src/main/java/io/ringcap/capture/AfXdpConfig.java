@@ -50,6 +50,15 @@ public record AfXdpConfig(XdpMode mode, List<Integer> queues, int frames, int fr
         return Path.of(BpfFileSystem.DEFAULT_MOUNT, "ringcap", interfaceName);
     }
 
+    /**
+     * {@code /sys/fs/bpf/ringcap/<namespace>/<interface>} for an interface of the named network namespace
+     * {@code namespace}, or the directory above for null: interfaces of different namespaces may share a name.
+     */
+    public static Path defaultPinDirectory(String namespace, String interfaceName) {
+        return namespace == null ? defaultPinDirectory(interfaceName)
+            : Path.of(BpfFileSystem.DEFAULT_MOUNT, "ringcap", namespace, interfaceName);
+    }
+
     /** This configuration with {@code directory} as the pin directory. */
     public AfXdpConfig withPinDirectory(Path directory) {
         return new AfXdpConfig(mode, queues, frames, frameSize, hugePages, directory);

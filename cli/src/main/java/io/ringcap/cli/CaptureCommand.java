@@ -3,6 +3,8 @@ package io.ringcap.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ringcap.capture.AfPacketSource;
+import io.ringcap.capture.AfXdpConfig;
+import io.ringcap.capture.AfXdpSource;
 import io.ringcap.capture.CaptureException;
 import io.ringcap.capture.CaptureLoop;
 import io.ringcap.capture.HardwareTimestamping;
@@ -12,11 +14,13 @@ import io.ringcap.capture.PacketRingGeometry;
 import io.ringcap.capture.PacketSource;
 import io.ringcap.capture.UdpSource;
 import io.ringcap.capture.UnixUser;
+import io.ringcap.capture.XdpMode;
 import io.ringcap.linux.Capabilities;
 import io.ringcap.linux.CapabilityLayouts;
 import io.ringcap.linux.CapabilitySets;
 import io.ringcap.linux.LinuxException;
 import io.ringcap.linux.NetworkInterfaces;
+import io.ringcap.linux.NetworkNamespace;
 import io.ringcap.ring.RingDescriptor;
 import io.ringcap.ring.RingFile;
 import io.ringcap.ring.RingHeader;
@@ -51,7 +55,7 @@ final class CaptureCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long DEFAULT_RING_SIZE = 1L << 30;
 
-    enum Source { afpacket, udp }
+    enum Source { auto, afxdp, afpacket, udp }
 
     enum Idle { busy, yield, park }
 
@@ -61,10 +65,29 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--iface", required = true, paramLabel = "IF", description = "Interface to capture on, e.g. eth0.")
     String interfaceName;
 
-    @Option(names = "--source", paramLabel = "SOURCE", defaultValue = "afpacket",
-        description = "afpacket (TPACKET_V3 ring, CAP_NET_RAW, no system call per packet) or udp (sockets, no"
-            + " privilege). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--source", paramLabel = "SOURCE", defaultValue = "auto",
+        description = "afxdp (XDP program + AF_XDP sockets: kernel bypass, filter editable with 'ringcap filter';"
+            + " root), afpacket (TPACKET_V3 ring, CAP_NET_RAW), udp (sockets, no privilege) or auto (the first of"
+            + " these this process may use, saying which and why). Default: ${DEFAULT-VALUE}.")
     Source source;
+
+    @Option(names = "--xdp-mode", paramLabel = "MODE", defaultValue = "auto",
+        description = "afxdp: where the XDP program runs: native (in the driver), generic (any interface),"
+            + " offload (on the NIC) or auto (native, else generic). Default: ${DEFAULT-VALUE}.")
+    XdpMode xdpMode;
+
+    @Option(names = "--queues", paramLabel = "N[,N…]", split = ",",
+        description = "afxdp: receive queues to take packets from, one AF_XDP socket each. Default: all.")
+    List<Integer> queues;
+
+    @Option(names = "--umem-frames", paramLabel = "N", defaultValue = "65536",
+        description = "afxdp: UMEM frames per queue, a power of two. Default: ${DEFAULT-VALUE}.")
+    int umemFrames;
+
+    @Option(names = "--frame-size", paramLabel = "BYTES", defaultValue = "2048",
+        description = "afxdp: bytes per UMEM frame, 2048 (frames up to 1792 bytes) or 4096 (jumbo)."
+            + " Default: ${DEFAULT-VALUE}.")
+    int frameSize;
 
     @Option(names = "--group", required = true, paramLabel = "ADDR[:PORT]", converter = GroupConverter.class,
         description = "Multicast group and UDP port to capture, e.g. 239.1.1.1:5000; repeat for more. Without a"
@@ -110,6 +133,11 @@ final class CaptureCommand implements Callable<Integer> {
         description = "afpacket: ms before the kernel hands over a block that is not full. Default: ${DEFAULT-VALUE}.")
     int retireMillis;
 
+    @Option(names = "--netns", paramLabel = "NAME",
+        description = "Capture on an interface of the network namespace NAME (as 'ip netns exec NAME' would, but"
+            + " staying in this mount namespace, so that 'ringcap filter --netns NAME' finds the afxdp filter).")
+    String namespace;
+
     @Option(names = "--json", description = "Status lines as JSON objects, one per line.")
     boolean json;
 
@@ -117,13 +145,19 @@ final class CaptureCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HardwareTimestamping timestamping = timestamping();
         PacketRingGeometry geometry = geometry();
+        AfXdpConfig xdpConfig = xdpConfig();
+        enterNamespace();
         checkArguments();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean automatic = source == Source.auto;
+        if (automatic) {
+            source = chooseSource(err);
+        }
         checkPrivilege(timestamping);
         UnixUser target = user == null ? null : lookUpUser();
-        PrintWriter err = spec.commandLine().getErr();
         createRingIfAbsent(err);
 
-        PacketSource opened = open(timestamping, geometry);
+        PacketSource opened = open(timestamping, geometry, xdpConfig, automatic, err);
         CaptureLoop loop;
         try {
             loop = new CaptureLoop(opened, RingWriter.open(ring, opened.timestampSource(), opened.description()),
@@ -240,6 +274,54 @@ final class CaptureCommand implements Callable<Integer> {
         }
     }
 
+    private AfXdpConfig xdpConfig() {
+        try {
+            return new AfXdpConfig(xdpMode, queues == null ? List.of() : queues, umemFrames, frameSize, true,
+                AfXdpConfig.defaultPinDirectory(namespace, interfaceName));
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    /**
+     * The best source this process may use: afxdp with root's capabilities and an AF_XDP-capable kernel, else
+     * afpacket with CAP_NET_RAW, else udp; says which and why on stderr.
+     */
+    private Source chooseSource(PrintWriter err) {
+        CapabilitySets capabilities = Capabilities.ofCurrentThread();
+        boolean raw = capabilities.hasEffective(CapabilityLayouts.CAP_NET_RAW);
+        boolean xdp = raw && capabilities.hasEffective(CapabilityLayouts.CAP_NET_ADMIN)
+            && (capabilities.hasEffective(CapabilityLayouts.CAP_BPF)
+                || capabilities.hasEffective(CapabilityLayouts.CAP_SYS_ADMIN));
+        String why;
+        Source chosen;
+        if (xdp) {
+            chosen = Source.afxdp;
+            why = "this process may load XDP programs and open AF_XDP sockets (CAP_NET_ADMIN, CAP_BPF, CAP_NET_RAW)";
+        } else if (raw) {
+            chosen = Source.afpacket;
+            why = "no CAP_NET_ADMIN/CAP_BPF for afxdp, but CAP_NET_RAW for an AF_PACKET ring";
+        } else {
+            chosen = Source.udp;
+            why = "no CAP_NET_RAW for afxdp or afpacket: plain sockets need no privilege (run as root for kernel"
+                + " bypass)";
+        }
+        err.println("ringcap: source " + chosen + ": " + why);
+        err.flush();
+        return chosen;
+    }
+
+    /** Moves this thread, and so the threads it starts, into the named network namespace. */
+    private void enterNamespace() {
+        if (namespace != null) {
+            try {
+                NetworkNamespace.enterNamed(namespace);
+            } catch (LinuxException e) {
+                throw usage("--netns " + namespace + ": " + e.getMessage());
+            }
+        }
+    }
+
     /** Everything wrong with the command line is a usage error (exit 2), found before anything starts. */
     private void checkArguments() {
         if (size != null && !RingDescriptor.isValidCapacity(size)) {
@@ -268,6 +350,13 @@ final class CaptureCommand implements Callable<Integer> {
     /** A missing privilege is a runtime failure (exit 1), said before any socket is opened. */
     private void checkPrivilege(HardwareTimestamping timestamping) {
         CapabilitySets capabilities = Capabilities.ofCurrentThread();
+        if (source == Source.afxdp && !(capabilities.hasEffective(CapabilityLayouts.CAP_NET_RAW)
+            && capabilities.hasEffective(CapabilityLayouts.CAP_NET_ADMIN)
+            && (capabilities.hasEffective(CapabilityLayouts.CAP_BPF)
+                || capabilities.hasEffective(CapabilityLayouts.CAP_SYS_ADMIN)))) {
+            throw new CommandFailure("the afxdp source needs CAP_NET_ADMIN, CAP_BPF and CAP_NET_RAW (to load the XDP"
+                + " program and open AF_XDP sockets): run as root, or use --source afpacket (CAP_NET_RAW) or udp");
+        }
         if (source == Source.afpacket && !capabilities.hasEffective(CapabilityLayouts.CAP_NET_RAW)) {
             throw new CommandFailure("the afpacket source needs CAP_NET_RAW: run as root, grant it (e.g. 'setcap"
                 + " cap_net_raw,cap_ipc_lock+ep' on the java binary), or use --source udp, which needs no privilege");
@@ -300,15 +389,36 @@ final class CaptureCommand implements Callable<Integer> {
         err.println("ringcap: created ring " + ring + " of " + Sizes.format(size == null ? DEFAULT_RING_SIZE : size));
     }
 
-    private PacketSource open(HardwareTimestamping timestamping, PacketRingGeometry geometry) {
+    private PacketSource open(HardwareTimestamping timestamping, PacketRingGeometry geometry, AfXdpConfig xdpConfig,
+        boolean automatic, PrintWriter err) {
+        if (source == Source.afxdp && automatic) {
+            try {
+                return openAfXdp(timestamping, xdpConfig);
+            } catch (CaptureException | LinuxException e) {
+                err.println("ringcap: source afpacket: afxdp could not be set up (" + e.getMessage() + ")");
+                source = Source.afpacket;
+            }
+        }
         try {
             return switch (source) {
+                case auto, afxdp -> openAfXdp(timestamping, xdpConfig);
                 case afpacket -> AfPacketSource.open(interfaceName, groups, geometry, timestamping);
                 case udp -> UdpSource.open(interfaceName, groups, timestamping);
             };
         } catch (CaptureException | LinuxException | IllegalArgumentException e) {
             throw new CommandFailure(e.getMessage());
         }
+    }
+
+    private AfXdpSource openAfXdp(HardwareTimestamping timestamping, AfXdpConfig xdpConfig) {
+        AfXdpSource opened = AfXdpSource.open(interfaceName, groups, List.of(), xdpConfig);
+        if (timestamping == HardwareTimestamping.REQUIRE && !opened.asksNicForTimestamps()) {
+            opened.close();
+            throw new CaptureException("--hw-timestamps=require: the XDP program on " + interfaceName + " cannot ask"
+                + " the NIC for timestamps (the driver has no rx-timestamp kfunc in native mode): use"
+                + " --hw-timestamps=prefer, or --source afpacket with a NIC that timestamps");
+        }
+        return opened;
     }
 
     private static void become(UnixUser target) {
