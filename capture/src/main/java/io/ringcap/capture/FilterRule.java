@@ -34,6 +34,10 @@ public record FilterRule(int address, int port) {
         String addressText = colon < 0 ? trimmed : trimmed.substring(0, colon);
         int address = addressText.equals("*") ? ANY_ADDRESS : parseAddress(text, addressText);
         if (colon < 0) {
+            if (address == ANY_ADDRESS) {
+                throw new IllegalArgumentException("filter '" + text + "' names neither an address nor a port:"
+                    + " write *:PORT for one port on every address");
+            }
             return new FilterRule(address, ANY_PORT);
         }
         String portText = trimmed.substring(colon + 1);
@@ -42,8 +46,9 @@ public record FilterRule(int address, int port) {
             port = Integer.parseInt(portText);
         }
         if (port < 1 || port > 0xFFFF) {
+            String everyPort = address == ANY_ADDRESS ? "" : " (leave it out, as in " + addressText + ", for every port)";
             throw new IllegalArgumentException("filter '" + text + "': port '" + portText + "' is not a number in"
-                + " 1..65535 (leave it out, as in " + addressText + ", for every port)");
+                + " 1..65535" + everyPort);
         }
         return new FilterRule(address, port);
     }

@@ -25,15 +25,45 @@ public final class BpfFileSystem {
         return isMountedIn(readMounts(), directory.toAbsolutePath().normalize().toString());
     }
 
-    /** True if {@code mounts} (the text of /proc/self/mounts) has a bpf file system at {@code directory}. */
+    /**
+     * True if {@code mounts} (the text of /proc/self/mounts) has a bpf file system at {@code directory}. The
+     * kernel writes a space, tab, newline or backslash in a mount point as an octal escape ({@code \040}).
+     */
     static boolean isMountedIn(List<String> mounts, String directory) {
         for (String line : mounts) {
             String[] fields = line.split(" ");
-            if (fields.length >= 3 && fields[2].equals("bpf") && fields[1].equals(directory)) {
+            if (fields.length >= 3 && fields[2].equals("bpf") && unescape(fields[1]).equals(directory)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** A mount point as written in /proc/self/mounts, with its {@code \ooo} escapes decoded. */
+    private static String unescape(String field) {
+        if (field.indexOf('\\') < 0) {
+            return field;
+        }
+        StringBuilder decoded = new StringBuilder(field.length());
+        int i = 0;
+        while (i < field.length()) {
+            if (field.charAt(i) == '\\' && i + 4 <= field.length() && isOctal(field, i + 1, i + 4)) {
+                decoded.append((char) Integer.parseInt(field, i + 1, i + 4, 8));
+                i += 4;
+            } else {
+                decoded.append(field.charAt(i++));
+            }
+        }
+        return decoded.toString();
+    }
+
+    private static boolean isOctal(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '7') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -53,7 +53,10 @@ public final class KernelBtf {
      */
     static OptionalInt functionId(byte[] blob, String name) {
         ByteBuffer btf = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);
-        if (blob.length < HEADER_FIXED || Short.toUnsignedInt(btf.getShort(0)) != MAGIC) {
+        if (blob.length < HEADER_FIXED) {
+            throw new IllegalArgumentException("BTF header cut short: " + blob.length + " bytes of " + HEADER_FIXED);
+        }
+        if (Short.toUnsignedInt(btf.getShort(0)) != MAGIC) {
             throw new IllegalArgumentException("not little-endian BTF (no magic 0xeB9F)");
         }
         long headerLength = Integer.toUnsignedLong(btf.getInt(4));
@@ -77,7 +80,12 @@ public final class KernelBtf {
             if (kind == KIND_FUNC && nameIs(blob, stringStart, stringEnd, Integer.toUnsignedLong(nameOffset), wanted)) {
                 return OptionalInt.of(id);
             }
-            at += TYPE_SIZE + trailingBytes(kind, vlen, id);
+            long next = at + TYPE_SIZE + trailingBytes(kind, vlen, id);
+            if (next > typeEnd) {
+                throw new IllegalArgumentException("BTF type " + id + " is cut short: its data ends at offset " + next
+                    + ", the types at " + typeEnd);
+            }
+            at = next;
         }
         return OptionalInt.empty();
     }
