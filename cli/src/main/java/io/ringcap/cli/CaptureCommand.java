@@ -24,6 +24,7 @@ import io.ringcap.ring.RingWriter;
 import io.ringcap.ring.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -36,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -113,11 +115,17 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Status lines as JSON objects, one per line.")
     boolean json;
 
+    @Mixin
+    MetricsOptions metrics;
+
+    private Optional<MetricsAddress> metricsAddress;
+
     @Override
     public Integer call() throws Exception {
         HardwareTimestamping timestamping = timestamping();
         PacketRingGeometry geometry = geometry();
         checkArguments();
+        metricsAddress = metrics.address(spec);
         checkPrivilege(timestamping);
         UnixUser target = user == null ? null : lookUpUser();
         PrintWriter err = spec.commandLine().getErr();
@@ -163,8 +171,13 @@ final class CaptureCommand implements Callable<Integer> {
     }
 
     private void reportUntilStopped(CaptureLoop loop, PrintWriter err) throws InterruptedException {
-        try (RingFile view = RingFile.openForReading(ring)) {
+        try (RingFile view = RingFile.openForReading(ring);
+             MetricsEndpoint endpoint = metricsAddress.map(a -> MetricsEndpoint.forCapture(a, ring, view.header()))
+                 .orElse(null)) {
             RingHeader header = view.header();
+            if (endpoint != null) {
+                err.println("ringcap: metrics at http://" + metricsAddress.get().withPort(endpoint.port()) + "/metrics");
+            }
             long startRecords = header.recordsWritten();
             long startDrops = header.sourceDrops();
             long lastRecords = startRecords;
