@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = "Lossless packet capture into a shared-memory ring.",
     subcommands = {CaptureCommand.class, RecordCommand.class, ExtractCommand.class, StatusCommand.class,
-        RingCommand.class, TopCommand.class, GenerateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        RingCommand.class, TopCommand.class, DoctorCommand.class, GenerateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Ringcap implements Runnable {
     /** Inherited by every subcommand, so it may be given anywhere on the line. */
     @Option(names = {"-X", "--debug"}, scope = ScopeType.INHERIT,
