@@ -7,7 +7,8 @@ import java.nio.file.Path;
  * {@code ringcap status} and {@code ringcap top} without write access to the ring. Each reader process owns
  * one small file beside the ring, {@code <ring>.readers/<name>-<pid>.status}, created complete (written under
  * a hidden name, then renamed) and then updated in place through a shared mapping about once a second. All
- * fields are in native byte order.
+ * fields are in native byte order. For a ring on hugetlbfs, where every mapped file takes a whole huge page,
+ * the directory is in /dev/shm instead (see {@link #directory}).
  *
  * <pre>
  *   0 +---------------------------------------------------------------+
@@ -81,9 +82,16 @@ public final class ReaderStatusDescriptor {
     private ReaderStatusDescriptor() {
     }
 
-    /** The directory of the status files of the readers of {@code ring}: {@code <ring>.readers}. */
+    /**
+     * The directory of the status files of the readers of {@code ring}: {@code <ring>.readers}; for a ring on
+     * hugetlbfs {@code /dev/shm/ringcap<ring path with '/' as '_'>.readers}, e.g.
+     * {@code /dev/shm/ringcap_dev_hugepages_eth0.ring.readers}.
+     */
     public static Path directory(Path ring) {
-        Path absolute = ring.toAbsolutePath();
+        Path absolute = ring.toAbsolutePath().normalize();
+        if (Hugetlbfs.mountHolding(absolute).isPresent()) {
+            return Path.of("/dev/shm", "ringcap" + absolute.toString().replace('/', '_') + ".readers");
+        }
         return absolute.resolveSibling(absolute.getFileName() + ".readers");
     }
 

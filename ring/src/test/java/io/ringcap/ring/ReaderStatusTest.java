@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ReaderStatusTest {
     @TempDir
@@ -135,6 +136,22 @@ class ReaderStatusTest {
                 .isInstanceOf(IllegalArgumentException.class);
         }
         assertThat(ReaderStatus.list(directory.resolve("none.ring"))).isEmpty();
+    }
+
+    @Test
+    void readersOfAHugetlbfsRingAnnounceThemselvesInDevShm() throws Exception {
+        assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "not root: cannot mount hugetlbfs");
+        Path mount = Files.createDirectory(directory.resolve("huge"));
+        assumeTrue(new ProcessBuilder("mount", "-t", "hugetlbfs", "none", mount.toString()).start().waitFor() == 0,
+            "mount -t hugetlbfs failed");
+        try {
+            assertThat(ReaderStatusDescriptor.directory(mount.resolve("eth0.ring")))
+                .isEqualTo(Path.of("/dev/shm", "ringcap" + mount.toString().replace('/', '_') + "_eth0.ring.readers"));
+        } finally {
+            new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor();
+        }
+        assertThat(ReaderStatusDescriptor.directory(directory.resolve("x.ring")))
+            .isEqualTo(directory.toAbsolutePath().resolve("x.ring.readers"));
     }
 
     @Test
