@@ -28,6 +28,7 @@ import io.ringcap.ring.RingWriter;
 import io.ringcap.ring.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,6 +41,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -141,6 +143,11 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Status lines as JSON objects, one per line.")
     boolean json;
 
+    @Mixin
+    MetricsOptions metrics;
+
+    private Optional<MetricsAddress> metricsAddress;
+
     @Override
     public Integer call() throws Exception {
         HardwareTimestamping timestamping = timestamping();
@@ -148,6 +155,7 @@ final class CaptureCommand implements Callable<Integer> {
         AfXdpConfig xdpConfig = xdpConfig();
         enterNamespace();
         checkArguments();
+        metricsAddress = metrics.address(spec);
         PrintWriter err = spec.commandLine().getErr();
         boolean automatic = source == Source.auto;
         if (automatic) {
@@ -197,8 +205,13 @@ final class CaptureCommand implements Callable<Integer> {
     }
 
     private void reportUntilStopped(CaptureLoop loop, PrintWriter err) throws InterruptedException {
-        try (RingFile view = RingFile.openForReading(ring)) {
+        try (RingFile view = RingFile.openForReading(ring);
+             MetricsEndpoint endpoint = metricsAddress.map(a -> MetricsEndpoint.forCapture(a, ring, view.header()))
+                 .orElse(null)) {
             RingHeader header = view.header();
+            if (endpoint != null) {
+                err.println("ringcap: metrics at http://" + metricsAddress.get().withPort(endpoint.port()) + "/metrics");
+            }
             long startRecords = header.recordsWritten();
             long startDrops = header.sourceDrops();
             long lastRecords = startRecords;

@@ -9,6 +9,7 @@ import io.ringcap.record.RecordingException;
 import io.ringcap.ring.RingReader;
 import io.ringcap.ring.Sizes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -69,11 +71,15 @@ final class RecordCommand implements Callable<Integer> {
     @Option(names = "--until-closed", description = "Stop once the ring's writer has closed it and everything is recorded.")
     boolean untilClosed;
 
+    @Mixin
+    MetricsOptions metrics;
+
     private volatile boolean stopping;
 
     @Override
     public Integer call() throws IOException {
         RecorderOptions options = options();
+        Optional<MetricsAddress> metricsAddress = metrics.address(spec);
         PrintWriter err = spec.commandLine().getErr();
         CountDownLatch finished = new CountDownLatch(1);
         Recorder recorder;
@@ -81,6 +87,16 @@ final class RecordCommand implements Callable<Integer> {
             recorder = Recorder.open(options, line -> print(err, "ringcap record: " + line));
         } catch (RecordingException e) {
             throw new CommandFailure(e.getMessage());
+        }
+        MetricsEndpoint endpoint;
+        try {
+            endpoint = metricsAddress.map(address -> MetricsEndpoint.forRecorder(address, ring, recorder)).orElse(null);
+        } catch (CommandFailure e) {
+            recorder.close();
+            throw e;
+        }
+        if (endpoint != null) {
+            print(err, "ringcap record: metrics at http://" + metricsAddress.get().withPort(endpoint.port()) + "/metrics");
         }
         Thread stopper = new Thread(() -> stop(finished), "ringcap-record-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
@@ -94,6 +110,9 @@ final class RecordCommand implements Callable<Integer> {
                 + last.diskErrors() + " disk errors)");
         } finally {
             status.interrupt();
+            if (endpoint != null) {
+                endpoint.close();
+            }
             // Last: a stop signal's hook waits for this, and the JVM exits as soon as the hook returns.
             finished.countDown();
             try {

@@ -1,5 +1,6 @@
 package io.ringcap.cli;
 
+import io.ringcap.ring.ReaderStatus;
 import io.ringcap.ring.RingDescriptor;
 import io.ringcap.ring.RingHeader;
 import io.ringcap.ring.RingReader;
@@ -7,11 +8,14 @@ import io.ringcap.ring.TimestampSource;
 import io.ringcap.ring.WriterStatus;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * One ring's header, writer health and time window, each header field read once so that the human and the
- * JSON rendering of {@code ringcap status} state the same figures.
+ * One ring's header, writer health, time window and announced readers, each header field read once so that
+ * the human and the JSON rendering of {@code ringcap status} state the same figures. The counters of every
+ * stage (source, ring writer, readers, recorder) are read together; readers' own figures are those of their
+ * last update, at most about a second old (see {@code updated_at}).
  */
 record RingStatus(
     Path path,
@@ -35,7 +39,8 @@ record RingStatus(
     long truncatedRecords,
     long sourceReceived,
     long sourceDrops,
-    Optional<RingWindow> window) {
+    Optional<RingWindow> window,
+    List<ReaderStatus> readers) {
 
     /**
      * A writer heartbeats about every millisecond; a whole second without one means its capture thread is
@@ -54,7 +59,7 @@ record RingStatus(
                 header.epoch(), WriterStatus.of(header, now, STALE_AFTER_NANOS), header.writerPid(),
                 header.heartbeatNanos(), header.timestampSource(), header.sourceDescription(), header.tail(),
                 header.tailIntent(), header.recordsWritten(), header.bytesWritten(), header.truncatedRecords(),
-                header.sourceReceived(), header.sourceDrops(), RingWindow.scan(path));
+                header.sourceReceived(), header.sourceDrops(), RingWindow.scan(path), ReaderStatus.list(path));
         }
     }
 

@@ -1,7 +1,9 @@
 package io.ringcap.cli;
 
+import io.ringcap.ring.ReaderStatusWriter;
 import io.ringcap.ring.RecordHandler;
 import io.ringcap.ring.RingDescriptor;
+import io.ringcap.ring.RingException;
 import io.ringcap.ring.RingHeader;
 import io.ringcap.ring.RingReader;
 import io.ringcap.ring.RingRecord;
@@ -62,12 +64,12 @@ final class RingTailCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (RingReader reader = RingReader.open(path, from)) {
+        try (RingReader reader = RingReader.open(path, from); ReaderStatusWriter status = announce(reader, err)) {
             CountDownLatch finished = new CountDownLatch(1);
             Thread stopper = new Thread(() -> stopOnInterrupt(finished), "ringcap-tail-stop");
             Runtime.getRuntime().addShutdownHook(stopper);
             try {
-                long printed = follow(reader, new LinePrinter(out, bytes), count == null ? Long.MAX_VALUE : count);
+                long printed = follow(reader, status, new LinePrinter(out, bytes), count == null ? Long.MAX_VALUE : count);
                 if (printed == 0 && from == RingReader.Start.NEWEST && isClosedAndRead(reader)) {
                     err.println("ringcap: the writer has closed " + path
                         + " and wrote nothing since: use --from oldest to print what the ring holds");
@@ -83,7 +85,17 @@ final class RingTailCommand implements Callable<Integer> {
         return 0;
     }
 
-    private long follow(RingReader reader, LinePrinter printer, long limit) {
+    /** Announcing is for monitoring only: without a writable status directory tail prints all the same. */
+    private ReaderStatusWriter announce(RingReader reader, PrintWriter err) {
+        try {
+            return ReaderStatusWriter.open(path, reader.header(), "tail", false);
+        } catch (RingException e) {
+            err.println("ringcap: warning: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private long follow(RingReader reader, ReaderStatusWriter status, LinePrinter printer, long limit) {
         RingHeader header = reader.header();
         long printed = 0;
         while (!stopping && printed < limit) {
@@ -92,6 +104,9 @@ final class RingTailCommand implements Callable<Integer> {
             int delivered = reader.poll(printer, (int) Math.min(BATCH, limit - printed));
             printer.out.flush();
             printed += delivered;
+            if (status != null && status.due(System.nanoTime())) {
+                status.update(reader);
+            }
             if (delivered == 0) {
                 if (closed && reader.position() >= header.tail()) {
                     break;

@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = "Lossless packet capture into a shared-memory ring.",
     subcommands = {CaptureCommand.class, RecordCommand.class, ExtractCommand.class, StatusCommand.class,
-        RingCommand.class, GenerateCommand.class, FilterCommand.class, BenchCommand.class,
-        CommandLine.HelpCommand.class})
+        RingCommand.class, TopCommand.class, DoctorCommand.class, GenerateCommand.class, FilterCommand.class,
+        BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Ringcap implements Runnable {
     /** Inherited by every subcommand, so it may be given anywhere on the line. */
     @Option(names = {"-X", "--debug"}, scope = ScopeType.INHERIT,

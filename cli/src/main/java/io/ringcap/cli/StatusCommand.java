@@ -2,7 +2,10 @@ package io.ringcap.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ringcap.ring.ReaderStatus;
+import io.ringcap.ring.ReaderStatusDescriptor;
 import io.ringcap.ring.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,10 +19,13 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ringcap status PATH}: is the writer alive, how full is the ring and how much time does it hold.
+ * {@code ringcap status PATH}: is the writer alive, how full is the ring and how much time does it hold, and
+ * what every stage counted: the source (packets seen, drops), the ring writer, each reader that announced
+ * itself beside the ring (delivered, lost to laps) and a recorder's disk (written, lost to disk).
  * The JSON field names are an interface for scripts and monitoring: add fields, never rename them.
  */
-@Command(name = "status", description = "Show a ring's writer, counters, fill level and time window.")
+@Command(name = "status", description = "Show a ring's writer, fill level, time window, and the counts of every"
+    + " stage: source, ring writer, each reader, recorder-to-disk.")
 final class StatusCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -66,6 +72,13 @@ final class StatusCommand implements Callable<Integer> {
             + (s.sourceReceived() > 0
                 ? String.format(Locale.ROOT, " (%.3f%%)", 100.0 * s.sourceDrops() / s.sourceReceived())
                 : ""));
+        if (s.readers().isEmpty()) {
+            line(out, "readers", "none announced (readers list themselves in " + ReaderStatusDescriptor.directory(s.path())
+                + ")");
+        }
+        for (ReaderStatus reader : s.readers()) {
+            line(out, "reader", ReaderReport.line(reader, s.tail(), s.creationTimeNanos()));
+        }
     }
 
     private static String writerText(RingStatus s) {
@@ -131,6 +144,8 @@ final class StatusCommand implements Callable<Integer> {
         root.put("truncated_records", s.truncatedRecords());
         root.put("source_received", s.sourceReceived());
         root.put("source_drops", s.sourceDrops());
+        ArrayNode readers = root.putArray("readers");
+        s.readers().forEach(reader -> ReaderReport.addJson(readers, reader, s.tail(), s.creationTimeNanos()));
         return root;
     }
 

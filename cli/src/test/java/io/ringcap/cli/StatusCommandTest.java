@@ -186,4 +186,20 @@ class StatusCommandTest {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).startsWith("ringcap: cannot open ring " + path + " for reading: permission denied");
     }
+
+    @Test
+    void aTruncatedReaderStatusFileIsReportedUnreadableWithoutHidingTheRing() throws Exception {
+        Path path = TestRings.closedRingWith(directory, 1);
+        Path readers = Files.createDirectories(io.ringcap.ring.ReaderStatusDescriptor.directory(path));
+        Files.write(readers.resolve("record-12.status"), new byte[] {1, 2, 3});
+
+        CommandResult human = CommandResult.execute("status", path.toString());
+        CommandResult json = CommandResult.execute("status", path.toString(), "--json");
+
+        assertThat(human.exitCode()).isZero();
+        assertThat(human.out()).contains("reader     record-12.status unreadable: it has 3 bytes, a reader status file has 256");
+        JsonNode reader = new ObjectMapper().readTree(json.out()).get("readers").get(0);
+        assertThat(reader.get("state").asText()).isEqualTo("corrupt");
+        assertThat(reader.get("problem").asText()).startsWith("it has 3 bytes");
+    }
 }

@@ -1,6 +1,7 @@
 package io.ringcap.linux;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 
@@ -59,6 +60,37 @@ public final class NetworkInterfaces {
             ioctl(name, InterfaceLayouts.SIOCSHWTSTAMP, "SIOCSHWTSTAMP", ifreq);
             return HardwareTimestampConfig.readFrom(config);
         }
+    }
+
+    /** What the NIC can timestamp and its PTP hardware clock (ETHTOOL_GET_TS_INFO); needs no privilege. */
+    public static NicTimestampingInfo timestampingInfo(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = ethtool(arena, name, EthtoolLayouts.TS_INFO, EthtoolLayouts.ETHTOOL_GET_TS_INFO,
+                "ETHTOOL_GET_TS_INFO");
+            return new NicTimestampingInfo(info.get(JAVA_INT, EthtoolLayouts.TS_INFO_SO_TIMESTAMPING_OFFSET),
+                info.get(JAVA_INT, EthtoolLayouts.TS_INFO_PHC_INDEX_OFFSET),
+                info.get(JAVA_INT, EthtoolLayouts.TS_INFO_TX_TYPES_OFFSET),
+                info.get(JAVA_INT, EthtoolLayouts.TS_INFO_RX_FILTERS_OFFSET));
+        }
+    }
+
+    /** The NIC's driver name, e.g. "ixgbe", "mlx5_core", "virtio_net" (ETHTOOL_GDRVINFO). */
+    public static String driver(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = ethtool(arena, name, EthtoolLayouts.DRVINFO, EthtoolLayouts.ETHTOOL_GDRVINFO,
+                "ETHTOOL_GDRVINFO");
+            return info.asSlice(EthtoolLayouts.DRVINFO_DRIVER_OFFSET, EthtoolLayouts.DRVINFO_STRING_LENGTH).getString(0);
+        }
+    }
+
+    /** Issues ethtool command {@code cmd} (its structure's first field) and returns the filled structure. */
+    private static MemorySegment ethtool(Arena arena, String name, MemoryLayout layout, int cmd, String cmdName) {
+        MemorySegment command = arena.allocate(layout);
+        command.set(JAVA_INT, 0, cmd);
+        MemorySegment ifreq = ifreq(arena, name);
+        ifreq.set(ADDRESS, InterfaceLayouts.IFR_DATA_OFFSET, command);
+        ioctl(name, InterfaceLayouts.SIOCETHTOOL, "SIOCETHTOOL " + cmdName, ifreq);
+        return command;
     }
 
     private static MemorySegment ifreq(Arena arena, String name) {

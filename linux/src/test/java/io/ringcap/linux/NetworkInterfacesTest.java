@@ -7,6 +7,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class NetworkInterfacesTest {
     @Test
+    void loopbackOffersSoftwareTimestampsOnlyAndNoHardwareClock() {
+        NicTimestampingInfo info = NetworkInterfaces.timestampingInfo("lo");
+        assertThat(info.soTimestamping() & EthtoolLayouts.SOF_TIMESTAMPING_RX_SOFTWARE).isNotZero();
+        assertThat(info.hardwareReceive()).isFalse();
+        assertThat(info.phcIndex()).isEqualTo(-1);
+    }
+
+    @Test
     void loopbackIsInterfaceOne() {
         assertThat(NetworkInterfaces.indexOf("lo")).isEqualTo(1);
     }

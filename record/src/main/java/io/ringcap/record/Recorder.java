@@ -1,7 +1,9 @@
 package io.ringcap.record;
 
+import io.ringcap.ring.ReaderStatusWriter;
 import io.ringcap.ring.RecordHandler;
 import io.ringcap.ring.RingDescriptor;
+import io.ringcap.ring.RingException;
 import io.ringcap.ring.RingHeader;
 import io.ringcap.ring.RingReader;
 import io.ringcap.ring.RingRecord;
@@ -30,6 +32,10 @@ import java.util.concurrent.locks.LockSupport;
  * and marked in the files where they are missing. A full disk is survived: records are counted as lost to
  * disk until a retry succeeds. Not thread-safe: one thread calls {@link #doWork()} or {@link #run}; any
  * thread may call {@link #status()}.
+ *
+ * <p>The recorder announces itself and its counters in a reader status file beside the ring (named
+ * "record", see {@link ReaderStatusWriter}), updated once a second from {@link #doWork()}, so that
+ * {@code ringcap status} and {@code top} show what it wrote and lost.
  */
 public final class Recorder implements AutoCloseable {
     private static final int BATCH = 1024;
@@ -51,6 +57,7 @@ public final class Recorder implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment frame;
     private final RecordHandler handler = new Handler();
+    private final ReaderStatusWriter announcement;
 
     private RecordingFile file;
     private boolean unflushed;
@@ -80,6 +87,17 @@ public final class Recorder implements AutoCloseable {
         this.reader = reader;
         this.ring = reader.header();
         this.frame = arena.allocate(Math.max(ring.maxCapturedLength(), 1), Long.BYTES);
+        this.announcement = announce(options, events, ring);
+    }
+
+    /** Announcing is for monitoring only: a recorder that cannot write its status file records all the same. */
+    private static ReaderStatusWriter announce(RecorderOptions options, Consumer<String> events, RingHeader ring) {
+        try {
+            return ReaderStatusWriter.open(options.ring(), ring, "record", true);
+        } catch (RingException e) {
+            events.accept(e.getMessage());
+            return null;
+        }
     }
 
     /**
@@ -196,6 +214,9 @@ public final class Recorder implements AutoCloseable {
         if (now - lastStatusNanos >= STATUS_INTERVAL_NANOS || (read == 0 && statusChanged())) {
             publishStatus();
             lastStatusNanos = now;
+        }
+        if (announcement != null && announcement.due(now)) {
+            announcement.update(reader, packets, bytes, files, lostToDisk, diskErrors);
         }
         return read;
     }
@@ -386,6 +407,9 @@ public final class Recorder implements AutoCloseable {
 
     private void closeResources() throws IOException {
         try {
+            if (announcement != null) {
+                announcement.close();
+            }
             reader.close();
             arena.close();
         } finally {
