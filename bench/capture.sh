@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Capture cost: ringcap capture (afpacket and udp sources, --idle park) against tcpdump, netsniff-ng and a plain Java
+# Capture cost: ringcap capture (afxdp, afpacket and udp sources, --idle park) against tcpdump, netsniff-ng, xdpdump and a plain Java
 # DatagramChannel receiver (bench/DatagramReceiver.java), each receiving the same UDP multicast over a veth pair
 # between two network namespaces of its own. For every payload size and rate, `ringcap generate` sends for a fixed
 # time from the tx namespace (pinned to CPU 0) while one capturer runs in the rx namespace (pinned to CPU 1).
@@ -11,7 +11,7 @@
 #
 # Environment: BENCH_SECONDS (sending time per run, default 5), BENCH_SIZES (UDP payload bytes, default "64 1000"),
 # BENCH_RATES (generator --rate values, default "100k 200k max"), BENCH_CAPTURERS (default
-# "afpacket udp tcpdump netsniff-ng datagramchannel"), BENCH_SETTLE (seconds between the generator's end and reading
+# "afxdp afpacket udp tcpdump netsniff-ng xdpdump datagramchannel"), BENCH_SETTLE (seconds between the generator's end and reading
 # the capturer's CPU time, default 1.2: tcpdump hands over a TPACKET_V3 block that is not full only after its 1 s
 # timeout), JAVA_HOME (a JDK 25).
 #
@@ -45,7 +45,7 @@ java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 seconds=${BENCH_SECONDS:-5}
 sizes=${BENCH_SIZES:-"64 1000"}
 rates=${BENCH_RATES:-"100k 200k max"}
-capturers=${BENCH_CAPTURERS:-"afpacket udp tcpdump netsniff-ng datagramchannel"}
+capturers=${BENCH_CAPTURERS:-"afxdp afpacket udp tcpdump netsniff-ng xdpdump datagramchannel"}
 settle=${BENCH_SETTLE:-1.2}
 warmup=${BENCH_WARMUP:-2}
 warmup_rate=${BENCH_WARMUP_RATE:-100k}
@@ -162,11 +162,13 @@ start_capturer() {
   rm -f "$ring" "$work/cap.out" "$work/cap.err"
   local -a cmd
   case $1 in
-    afpacket|udp)
+    afxdp|afpacket|udp)
       cmd=("$ringcap" capture --source "$1" --idle park --iface veth-rx --group "$group:$port"
            --ring "$ring" --size 256m) ;;
     tcpdump)
       cmd=(tcpdump -i veth-rx -w /dev/null udp) ;;
+    xdpdump)
+      cmd=(xdpdump -i veth-rx --load-xdp-program -w /dev/null) ;;
     netsniff-ng)
       # --no-sock-mem: a child namespace cannot write net.core.*mem; --notouch-irq: veth has no IRQ.
       cmd=(netsniff-ng --in veth-rx --out /dev/null --silent --bind-cpu 1 --notouch-irq --no-sock-mem udp) ;;
@@ -177,7 +179,8 @@ start_capturer() {
   capturer_pid=$!
   local ready_pattern
   case $1 in
-    afpacket|udp) ready_pattern='^ringcap: capturing' ;;
+    afxdp|afpacket|udp) ready_pattern='^ringcap: capturing' ;;
+    xdpdump) ready_pattern='listening on' ;;
     tcpdump) ready_pattern='listening on' ;;
     netsniff-ng) ready_pattern='Running' ;;
     datagramchannel) ready_pattern='^ready' ;;
@@ -204,7 +207,7 @@ stop_capturer() {
   capturer_pid=
   captured=; own_drops=
   case $1 in
-    afpacket|udp)
+    afxdp|afpacket|udp)
       local status
       status=$("$ringcap" status --json "$ring")
       captured=$(sed -n 's/.*"records_written" *: *\([0-9]*\).*/\1/p' <<<"$status")
@@ -215,6 +218,9 @@ stop_capturer() {
     netsniff-ng)
       captured=$(tr -d '\r' <"$work/cap.out" | sed -n 's/^ *\([0-9]*\) *packets passed filter.*/\1/p' | head -1)
       own_drops=$(tr -d '\r' <"$work/cap.out" | sed -n 's/^ *\([0-9]*\) *packets failed filter.*/\1/p' | head -1) ;;
+    xdpdump)
+      captured=$(sed -n 's/^\([0-9]*\) packets\{0,1\} captured.*/\1/p' "$work/cap.err" "$work/cap.out" | head -1)
+      own_drops=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by perf ring.*/\1/p' "$work/cap.err" "$work/cap.out" | head -1) ;;
     datagramchannel)
       captured=$(tail -1 "$work/cap.out") ;;
   esac
@@ -274,7 +280,9 @@ run() {
   achieved=$(tr -d '\n' <"$work/gen.json" | sed -n 's/.*"packets_per_second" *: *\([0-9.eE+]*\).*/\1/p')
   local drops="$(( sent - captured ))" own=""
   case $name in
+    afxdp) own="AF_XDP rx_dropped+rx_ring_full $own_drops" ;;
     afpacket) own="kernel tp_drops $own_drops" ;;
+    xdpdump) own="dropped by perf ring $own_drops" ;;
     udp) own="SO_RXQ_OVFL $own_drops; RcvbufErrors $(( udp1 - udp0 ))" ;;
     tcpdump) own="dropped by kernel $own_drops" ;;
     netsniff-ng) own="failed filter $own_drops" ;;
@@ -282,7 +290,8 @@ run() {
   esac
   local label
   case $name in
-    afpacket|udp) label="ringcap capture --source $name --idle park" ;;
+    afxdp|afpacket|udp) label="ringcap capture --source $name --idle park" ;;
+    xdpdump) label="xdpdump -w /dev/null" ;;
     tcpdump) label="tcpdump -w /dev/null" ;;
     netsniff-ng) label="netsniff-ng --out /dev/null" ;;
     datagramchannel) label="Java DatagramChannel" ;;
@@ -318,8 +327,9 @@ for size in $sizes; do
       case $name in
         tcpdump) [[ -n $have_tcpdump ]] || { echo "| tcpdump | $size | $rate | not installed (apt-get install tcpdump) | | | | | |" | tee -a "$out"; continue; } ;;
         netsniff-ng) [[ -n $have_netsniff ]] || { echo "| netsniff-ng | $size | $rate | $netsniff_why | | | | | |" | tee -a "$out"; continue; } ;;
-        afpacket|udp|datagramchannel) ;;
-        *) die "unknown capturer $name (afpacket udp tcpdump netsniff-ng datagramchannel)" ;;
+        xdpdump) command -v xdpdump >/dev/null || { echo "| xdpdump | $size | $rate | not installed (apt-get install xdp-tools) | | | | | |" | tee -a "$out"; continue; } ;;
+        afxdp|afpacket|udp|datagramchannel) ;;
+        *) die "unknown capturer $name (afxdp afpacket udp tcpdump netsniff-ng xdpdump datagramchannel)" ;;
       esac
       run "$name" "$size" "$rate" >"$work/row"   # not in a pipeline: capturer_pid must stay visible to cleanup
       tee -a "$out" <"$work/row"

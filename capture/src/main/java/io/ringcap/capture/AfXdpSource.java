@@ -43,6 +43,8 @@ public final class AfXdpSource implements PacketSource {
     private final String description;
     private final List<String> warnings;
     private volatile long taiOffsetNanos;
+    private long matched;
+    private boolean filterUnreadable;
     private int next;
 
     private AfXdpSource(XskSocket[] sockets, XdpFilterTable filter, int socketMapFd, XdpAttachment attachment,
@@ -143,7 +145,10 @@ public final class AfXdpSource implements PacketSource {
         return moved;
     }
 
-    /** Matched by the XDP filter (received) and dropped by the kernel's AF_XDP rings; refreshes the TAI offset. */
+    /**
+     * Matched by the XDP filter (received) and dropped by the kernel's AF_XDP rings; refreshes the TAI offset.
+     * Without CAP_BPF (after {@code --user}) the matched count can no longer be read and stays as it was.
+     */
     @Override
     public synchronized SourceCounters counters() {
         taiOffsetNanos = Clocks.taiOffsetSeconds() * 1_000_000_000L;
@@ -151,7 +156,15 @@ public final class AfXdpSource implements PacketSource {
         for (XskSocket socket : sockets) {
             dropped += socket.kernelDrops();
         }
-        return new SourceCounters(filter.packetsMatched(), dropped);
+        if (!filterUnreadable) {
+            try {
+                matched = filter.packetsMatched();
+            } catch (LinuxException e) {
+                // After --user gave up CAP_BPF the map cannot be read: the count stays where it was.
+                filterUnreadable = true;
+            }
+        }
+        return new SourceCounters(matched, dropped);
     }
 
     @Override

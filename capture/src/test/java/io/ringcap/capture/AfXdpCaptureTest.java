@@ -11,6 +11,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -92,11 +101,124 @@ class AfXdpCaptureTest {
     }
 
     @Test
+    void filterRulesAddedAndRemovedWhileCapturingTakeEffectAtOnce() throws Exception {
+        AfXdpConfig config = config(XdpMode.AUTO);
+        TrafficPlan both = TrafficPlan.ofCount(TestNetwork.SENDER_INTERFACE, List.of(FIRST, SECOND), 50_000, PAYLOAD,
+            10_000);
+        try (NetworkCapture capture = NetworkCapture.start(network, 64L << 20,
+            () -> open(List.of(MulticastGroup.parse("239.1.1.1:5000")), config), new BusySpinIdleStrategy(),
+            CaptureLoop.DEFAULT_POLL_LIMIT);
+             XdpFilterTable filter = XdpFilterTable.open(config.pinDirectory())) {
+            NetworkCapture.send(network, both);
+            awaitRecords(capture, 5_000);
+
+            assertThat(filter.add(FilterRule.parse("239.1.1.2:5001"))).isTrue();
+            NetworkCapture.send(network, both);
+            awaitRecords(capture, 15_000);
+
+            assertThat(filter.remove(FilterRule.parse("239.1.1.1:5000"))).isTrue();
+            NetworkCapture.send(network, both);
+            awaitRecords(capture, 20_000);
+            Thread.sleep(200);
+
+            assertThat(capture.header().recordsWritten()).as("5000 + 10000 + 5000").isEqualTo(20_000);
+            assertThat(filter.entries()).containsExactly(
+                new XdpFilterTable.Entry(FilterRule.parse("239.1.1.2:5001"), 10_000, 10_000L * frameLength()));
+        }
+    }
+
+    @Test
+    void theHostsOwnTrafficStillFlowsWhileCapturing() throws Exception {
+        try (NetworkCapture capture = NetworkCapture.start(network, 16L << 20, () -> open(CAPTURED, config(XdpMode.AUTO)),
+            new BusySpinIdleStrategy(), CaptureLoop.DEFAULT_POLL_LIMIT)) {
+            assertHostTrafficFlows();
+            assertThat(capture.header().recordsWritten()).as("nothing of it captured").isZero();
+        }
+    }
+
+    @Test
+    void afterSigkillOfTheCaptureProcessTheProgramIsGoneAndTrafficFlows() throws Exception {
+        Path pins = config(XdpMode.AUTO).pinDirectory();
+        String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(javaCommand, "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
+            System.getProperty("java.class.path"), AfXdpCaptureChild.class.getName(), network.receiver().namespace(),
+            pins.toString()).redirectErrorStream(true).start();
+        try {
+            String ready = new BufferedReader(new InputStreamReader(child.getInputStream())).readLine();
+            assertThat(ready).as("the child's first line").startsWith("ready afxdp veth-rx");
+            assertThat(xdpOnReceiver()).as("ip link shows the program while the capture runs").contains("prog/xdp");
+
+            child.destroyForcibly();
+            assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (xdpOnReceiver().contains("prog/xdp") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(xdpOnReceiver()).as("ip link after SIGKILL").doesNotContain("prog/xdp");
+            assertHostTrafficFlows();
+        } finally {
+            child.destroyForcibly();
+            Files.deleteIfExists(pins.resolve(XdpFilterTable.PIN_NAME));
+            Files.deleteIfExists(pins);
+        }
+    }
+
+    @Test
     void anUnknownInterfaceIsNamedInTheError() {
         assertThatThrownBy(() -> network.receiver().call(() -> AfXdpSource.open("nosuch0", CAPTURED, List.of(),
                 config(XdpMode.AUTO))))
             .isInstanceOf(CaptureException.class)
             .hasMessageContaining("no network interface 'nosuch0'");
+    }
+
+    /** A ping and a UDP datagram to a port nobody captures, both answered by the receiver's own stack. */
+    private static void assertHostTrafficFlows() throws Exception {
+        Process ping = network.sender().processBuilder("ping", "-c", "3", "-i", "0.2", "-W", "2",
+            network.receiver().address().getHostAddress()).redirectErrorStream(true).start();
+        String pingOutput = new String(ping.getInputStream().readAllBytes());
+        assertThat(ping.waitFor()).as("ping from the sender: %s", pingOutput).isZero();
+
+        DatagramChannel listener = network.receiver().call(() ->
+            DatagramChannel.open().bind(new InetSocketAddress(network.receiver().address(),
+                6000)));
+        try (listener) {
+            network.sender().run(() -> {
+                try (DatagramChannel sender = DatagramChannel.open()) {
+                    sender.send(ByteBuffer.wrap("still here".getBytes()),
+                        new InetSocketAddress(network.receiver().address(), 6000));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            ByteBuffer received = ByteBuffer.allocate(64);
+            listener.configureBlocking(false);
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            while (listener.receive(received) == null && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(new String(received.array(), 0, received.position())).isEqualTo("still here");
+        }
+    }
+
+    private static String xdpOnReceiver() throws Exception {
+        Process show = network.receiver().processBuilder("ip", "link", "show", TestNetwork.RECEIVER_INTERFACE)
+            .redirectErrorStream(true).start();
+        String output = new String(show.getInputStream().readAllBytes());
+        show.waitFor();
+        return output;
+    }
+
+    private static void awaitRecords(NetworkCapture capture, long records) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (capture.header().recordsWritten() < records && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(100);
+    }
+
+    /** Ethernet + IPv4 + UDP headers and the payload. */
+    private static long frameLength() {
+        return 14 + 20 + 8 + PAYLOAD;
     }
 
     @Test

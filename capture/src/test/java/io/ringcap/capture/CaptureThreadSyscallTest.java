@@ -5,7 +5,8 @@ import io.ringcap.traffic.GroupAddress;
 import io.ringcap.traffic.TestNetwork;
 import io.ringcap.traffic.TrafficGenerator;
 import io.ringcap.traffic.TrafficPlan;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -21,7 +22,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * strace attached to the capture thread alone ({@code strace -p TID}) for 10 s while traffic flows: with
- * the afpacket source and busy-spinning, the thread must make no system call at all.
+ * the afpacket or afxdp source and busy-spinning, the thread must make no system call at all (afxdp on veth
+ * runs in copy mode, where the kernel never asks for a wake-up).
  */
 class CaptureThreadSyscallTest {
     private static final long TRACE_MILLIS = 10_000;
@@ -34,10 +36,11 @@ class CaptureThreadSyscallTest {
      */
     private static final long RING_SIZE = 64L << 20;
 
-    @Test
-    void afpacketCaptureThreadMakesNoSystemCallWhileTrafficFlows() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"afpacket", "afxdp"})
+    void captureThreadMakesNoSystemCallWhileTrafficFlows(String source) throws Exception {
         Optional<String> why = TestNetwork.whyUnavailable();
-        assumeTrue(why.isEmpty(), () -> "needs root for network namespaces and AF_PACKET: " + why.orElse(""));
+        assumeTrue(why.isEmpty(), () -> "needs root for network namespaces, AF_PACKET and XDP: " + why.orElse(""));
         Optional<Path> strace = findStrace();
         assumeTrue(strace.isPresent(), "needs strace (apt-get install strace)");
         GroupAddress group = GroupAddress.parse("239.1.1.1:5000");
@@ -45,9 +48,7 @@ class CaptureThreadSyscallTest {
             TrafficPlan.NO_LIMIT, (TRACE_MILLIS * WINDOWS + 40_000) * 1_000_000L, 0, TrafficPlan.DEFAULT_SESSION);
         Path output = Files.createTempFile("ringcap-strace", ".txt");
         try (TestNetwork network = TestNetwork.create();
-             NetworkCapture capture = NetworkCapture.start(network, RING_SIZE,
-                 () -> AfPacketSource.open(TestNetwork.RECEIVER_INTERFACE, List.of(MulticastGroup.parse("239.1.1.1:5000")),
-                     PacketRingGeometry.DEFAULT, HardwareTimestamping.OFF),
+             NetworkCapture capture = NetworkCapture.start(network, RING_SIZE, () -> open(source),
                  new BusySpinIdleStrategy(), CaptureLoop.DEFAULT_POLL_LIMIT)) {
             AtomicReference<TrafficGenerator> generator = new AtomicReference<>();
             Thread sender = network.sender().newThread("ringcap-test-sender", () -> {
@@ -66,8 +67,8 @@ class CaptureThreadSyscallTest {
                 long before = capture.header().recordsWritten();
                 calls = trace(strace.get(), capture.loop.captureThreadId(), output);
                 during = capture.header().recordsWritten() - before;
-                System.out.printf("strace -p %d, window %d of %d ms: %d system calls while %d packets were"
-                    + " captured; first: %s%n", capture.loop.captureThreadId(), window, TRACE_MILLIS, calls.size(),
+                System.out.printf("%s: strace -p %d, window %d of %d ms: %d system calls while %d packets were"
+                    + " captured; first: %s%n", source, capture.loop.captureThreadId(), window, TRACE_MILLIS, calls.size(),
                     during, calls.stream().limit(4).toList());
                 assertThat(calls).as("only the JIT's compile requests (futex wakes) may show before the steady state")
                     .allMatch(call -> call.startsWith("futex(") && call.contains("FUTEX_WAKE"));
@@ -88,6 +89,16 @@ class CaptureThreadSyscallTest {
         } finally {
             Files.deleteIfExists(output);
         }
+    }
+
+    private static PacketSource open(String source) {
+        List<MulticastGroup> groups = List.of(MulticastGroup.parse("239.1.1.1:5000"));
+        return switch (source) {
+            case "afpacket" -> AfPacketSource.open(TestNetwork.RECEIVER_INTERFACE, groups, PacketRingGeometry.DEFAULT,
+                HardwareTimestamping.OFF);
+            case "afxdp" -> AfXdpCaptureTest.open(groups, AfXdpCaptureTest.config(XdpMode.AUTO));
+            default -> throw new IllegalArgumentException(source);
+        };
     }
 
     /**
