@@ -60,23 +60,16 @@ public record FilterRule(int address, int port) {
     }
 
     private static int parseAddress(String text, String addressText) {
-        String[] parts = addressText.split("\\.", -1);
-        if (parts.length != 4) {
+        if (addressText.split("\\.", -1).length != 4) {
             throw new IllegalArgumentException("filter '" + text + "' is not ADDRESS:PORT, ADDRESS or *:PORT with"
                 + " an IPv4 address, e.g. 239.1.1.1:5000");
         }
-        int address = 0;
-        for (String part : parts) {
-            int octet = -1;
-            if (!part.isEmpty() && part.length() <= 3 && part.chars().allMatch(Character::isDigit)) {
-                octet = Integer.parseInt(part);
-            }
-            if (octet < 0 || octet > 255) {
-                throw new IllegalArgumentException("filter '" + text + "': '" + addressText
-                    + "' is not an IPv4 address, e.g. 239.1.1.1:5000");
-            }
-            address = address << 8 | octet;
+        long parsed = DottedQuad.parse(addressText);
+        if (parsed == DottedQuad.INVALID) {
+            throw new IllegalArgumentException("filter '" + text + "': '" + addressText
+                + "' is not an IPv4 address, e.g. 239.1.1.1:5000");
         }
+        int address = (int) parsed;
         if (address == ANY_ADDRESS) {
             throw new IllegalArgumentException("filter '" + text + "': write * for every address, not 0.0.0.0");
         }

@@ -16,20 +16,15 @@ public interface IdleStrategy {
     /** Forget any back-off: the next idle starts from the shortest wait. */
     void reset();
 
-    /** How long {@code park} sleeps when a poll found nothing: the afpacket retire timeout's default too. */
-    long PARK_NANOS = 1_000_000;
-
     /**
      * The strategy for a {@code --idle} name: {@code busy}, {@code yield} or {@code park}. {@code park} neither
-     * spins nor yields: a poll that finds nothing parks for {@link #PARK_NANOS}, so the thread wakes about a
-     * thousand times a second whatever the rate and takes what arrived meanwhile in one go (the least CPU per
-     * packet; a packet waits up to a millisecond, which the kernel ring or UMEM must hold).
+     * spins nor yields ({@link BatchingIdleStrategy}): the least CPU per packet, a packet waiting up to 10 ms.
      */
     static IdleStrategy named(String name) {
         return switch (name) {
             case "busy" -> new BusySpinIdleStrategy();
             case "yield" -> new YieldingIdleStrategy();
-            case "park" -> new BackoffIdleStrategy(0, 0, PARK_NANOS, PARK_NANOS);
+            case "park" -> new BatchingIdleStrategy();
             default -> throw new IllegalArgumentException("idle strategy '" + name + "' is not one of busy, yield, park");
         };
     }

@@ -66,27 +66,20 @@ public record MulticastGroup(int address, int port) {
     }
 
     static String formatAddress(int address) {
-        return (address >>> 24) + "." + (address >>> 16 & 0xFF) + "." + (address >>> 8 & 0xFF) + "." + (address & 0xFF);
+        return DottedQuad.format(address);
     }
 
     private static int parseAddress(String text, String addressText) {
-        String[] parts = addressText.split("\\.", -1);
-        if (parts.length != 4) {
+        if (addressText.split("\\.", -1).length != 4) {
             throw new IllegalArgumentException("group '" + text + "' is not ADDRESS:PORT with an IPv4 address,"
                 + " e.g. 239.1.1.1:5000");
         }
-        int address = 0;
-        for (String part : parts) {
-            int octet = -1;
-            if (!part.isEmpty() && part.length() <= 3 && part.chars().allMatch(Character::isDigit)) {
-                octet = Integer.parseInt(part);
-            }
-            if (octet < 0 || octet > 255) {
-                throw new IllegalArgumentException("group '" + text + "': '" + addressText
-                    + "' is not an IPv4 address, e.g. 239.1.1.1:5000");
-            }
-            address = address << 8 | octet;
+        long parsed = DottedQuad.parse(addressText);
+        if (parsed == DottedQuad.INVALID) {
+            throw new IllegalArgumentException("group '" + text + "': '" + addressText
+                + "' is not an IPv4 address, e.g. 239.1.1.1:5000");
         }
+        int address = (int) parsed;
         if ((address >>> 28) != 0xE) {
             throw new IllegalArgumentException("group '" + text + "': " + addressText + " is not a multicast"
                 + " address (224.0.0.0 to 239.255.255.255)");

@@ -141,6 +141,16 @@ final class XskSocket implements AutoCloseable {
     }
 
     /**
+     * A socket over rings laid out as the kernel lays them out ({@code offsets} as XDP_MMAP_OFFSETS gives
+     * them), with no kernel and no file descriptor: for benchmarks of the receive loop alone. The caller
+     * plays the kernel's part: it takes addresses from {@code fill} and produces descriptors into {@code rx}.
+     */
+    static XskSocket overMemory(MemorySegment umem, MemorySegment fill, MemorySegment rx, MemorySegment offsets,
+        int frames, int frameSize, int sourceId) {
+        return new XskSocket(0, -1, false, umem, fill, rx, offsets, frames, frameSize, sourceId);
+    }
+
+    /**
      * Moves up to {@code limit} received frames into {@code writer} (committed, not published) and gives
      * their UMEM frames back to the kernel.
      */

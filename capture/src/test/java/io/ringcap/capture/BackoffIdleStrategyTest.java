@@ -58,7 +58,7 @@ class BackoffIdleStrategyTest {
     void namesGiveTheThreeStrategies() {
         assertThat(IdleStrategy.named("busy")).isInstanceOf(BusySpinIdleStrategy.class);
         assertThat(IdleStrategy.named("yield")).isInstanceOf(YieldingIdleStrategy.class);
-        assertThat(IdleStrategy.named("park")).isInstanceOf(BackoffIdleStrategy.class);
+        assertThat(IdleStrategy.named("park")).isInstanceOf(BatchingIdleStrategy.class);
         assertThatThrownBy(() -> IdleStrategy.named("sleep"))
             .hasMessage("idle strategy 'sleep' is not one of busy, yield, park");
     }

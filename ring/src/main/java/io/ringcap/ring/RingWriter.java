@@ -3,6 +3,7 @@ package io.ringcap.ring;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 
 import static io.ringcap.ring.RecordDescriptor.*;
@@ -25,6 +26,13 @@ import static io.ringcap.ring.RecordDescriptor.*;
  * intent store per lookahead, not per record. Not thread-safe: one thread writes a ring.
  */
 public final class RingWriter implements AutoCloseable {
+    static {
+        // commit() writes header fields two at a time as little-endian longs.
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new ExceptionInInitializerError("ringcap's ring needs a little-endian host (x86-64, arm64)");
+        }
+    }
+
     private static final VarHandle LONG = RingHeader.LONG;
     private static final long MAX_INTENT_LOOKAHEAD = 1L << 20;
 
@@ -134,11 +142,12 @@ public final class RingWriter implements AutoCloseable {
             truncatedRecords++;
         }
         long offset = position & mask;
-        data.set(ValueLayout.JAVA_INT, offset + LENGTH_OFFSET, HEADER_LENGTH + capturedLength);
-        data.set(ValueLayout.JAVA_SHORT, offset + TYPE_OFFSET, TYPE_FRAME);
-        data.set(ValueLayout.JAVA_SHORT, offset + FLAGS_OFFSET, (short) flags);
-        data.set(ValueLayout.JAVA_INT, offset + ORIGINAL_LENGTH_OFFSET, originalLength);
-        data.set(ValueLayout.JAVA_INT, offset + SOURCE_ID_OFFSET, sourceId);
+        // Four 8-byte stores instead of seven: (length, type, flags) and (original length, source id) are each
+        // one little-endian long, laid out as RecordDescriptor draws them.
+        data.set(ValueLayout.JAVA_LONG, offset + LENGTH_OFFSET, Integer.toUnsignedLong(HEADER_LENGTH + capturedLength)
+            | (long) TYPE_FRAME << 32 | (long) (flags & 0xFFFF) << 48);
+        data.set(ValueLayout.JAVA_LONG, offset + ORIGINAL_LENGTH_OFFSET, Integer.toUnsignedLong(originalLength)
+            | (long) sourceId << 32);
         data.set(ValueLayout.JAVA_LONG, offset + SEQUENCE_OFFSET, nextSequence);
         data.set(ValueLayout.JAVA_LONG, offset + TIMESTAMP_OFFSET, timestampNanos);
         indexRecordStart(position);
