@@ -27,7 +27,7 @@ import static io.ringcap.ring.RecordDescriptor.*;
  */
 public final class RingWriter implements AutoCloseable {
     static {
-        // commit() writes header fields two at a time as little-endian longs.
+        // complete() writes header fields two at a time as little-endian longs.
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             throw new ExceptionInInitializerError("ringcap's ring needs a little-endian host (x86-64, arm64)");
         }
@@ -108,19 +108,7 @@ public final class RingWriter implements AutoCloseable {
         if (maxLength < 0 || maxLength > maxCapturedLength) {
             throw new IllegalArgumentException("frame length " + maxLength + " is outside 0.." + maxCapturedLength);
         }
-        long recordLength = alignedRecordLength(maxLength);
-        long offset = position & mask;
-        if (offset + recordLength > capacity) {
-            long paddingLength = capacity - offset;
-            announce(position + paddingLength + recordLength);
-            data.set(ValueLayout.JAVA_INT, offset + LENGTH_OFFSET, (int) paddingLength);
-            data.set(ValueLayout.JAVA_SHORT, offset + TYPE_OFFSET, TYPE_PADDING);
-            indexRecordStart(position);
-            position += paddingLength;
-            offset = 0;
-        } else {
-            announce(position + recordLength);
-        }
+        long offset = reserve(alignedRecordLength(maxLength));
         claimedPosition = position;
         claimedLength = maxLength;
         return offset + HEADER_LENGTH;
@@ -138,10 +126,53 @@ public final class RingWriter implements AutoCloseable {
             throw new IllegalArgumentException("captured length " + capturedLength + " exceeds the claim of "
                 + claimedLength);
         }
+        complete(position & mask, capturedLength, originalLength, timestampNanos, sourceId, flags);
+    }
+
+    /**
+     * Copies a frame into the ring as one record (unpublished until {@link #publish}). A frame longer than
+     * the ring's maximum is cut to it and flagged {@link RecordDescriptor#FLAG_TRUNCATED}.
+     */
+    public void write(MemorySegment frame, long frameOffset, int capturedLength, int originalLength,
+        long timestampNanos, int sourceId, int flags) {
+        int length = capturedLength;
+        if (length > maxCapturedLength) {
+            length = maxCapturedLength;
+            flags |= FLAG_TRUNCATED;
+        } else if (length < 0) {
+            throw new IllegalArgumentException("frame length " + length + " is negative");
+        }
+        long offset = reserve(alignedRecordLength(length));
+        MemorySegment.copy(frame, frameOffset, data, offset + HEADER_LENGTH, length);
+        complete(offset, length, originalLength, timestampNanos, sourceId, flags);
+    }
+
+    /**
+     * Makes room for a record of {@code recordLength} bytes at the write position, first putting a padding
+     * record at the end of the buffer if it would not fit there, and announces the bytes it will overwrite;
+     * returns the record's offset in the buffer.
+     */
+    private long reserve(long recordLength) {
+        long offset = position & mask;
+        if (offset + recordLength > capacity) {
+            long paddingLength = capacity - offset;
+            announce(position + paddingLength + recordLength);
+            data.set(ValueLayout.JAVA_INT, offset + LENGTH_OFFSET, (int) paddingLength);
+            data.set(ValueLayout.JAVA_SHORT, offset + TYPE_OFFSET, TYPE_PADDING);
+            indexRecordStart(position);
+            position += paddingLength;
+            return 0;
+        }
+        announce(position + recordLength);
+        return offset;
+    }
+
+    /** Writes the header of the record at {@code offset} (the write position) and moves past it. */
+    private void complete(long offset, int capturedLength, int originalLength, long timestampNanos, int sourceId,
+        int flags) {
         if ((flags & FLAG_TRUNCATED) != 0) {
             truncatedRecords++;
         }
-        long offset = position & mask;
         // Four 8-byte stores instead of seven: (length, type, flags) and (original length, source id) are each
         // one little-endian long, laid out as RecordDescriptor draws them.
         data.set(ValueLayout.JAVA_LONG, offset + LENGTH_OFFSET, Integer.toUnsignedLong(HEADER_LENGTH + capturedLength)
@@ -155,22 +186,6 @@ public final class RingWriter implements AutoCloseable {
         claimedPosition = -1;
         nextSequence++;
         bytesWritten += capturedLength;
-    }
-
-    /**
-     * Copies a frame into the ring as one record (unpublished until {@link #publish}). A frame longer than
-     * the ring's maximum is cut to it and flagged {@link RecordDescriptor#FLAG_TRUNCATED}.
-     */
-    public void write(MemorySegment frame, long frameOffset, int capturedLength, int originalLength,
-        long timestampNanos, int sourceId, int flags) {
-        int length = capturedLength;
-        if (length > maxCapturedLength) {
-            length = maxCapturedLength;
-            flags |= FLAG_TRUNCATED;
-        }
-        long offset = claim(length);
-        MemorySegment.copy(frame, frameOffset, data, offset, length);
-        commit(length, originalLength, timestampNanos, sourceId, flags);
     }
 
     /** Makes every record committed since the last call visible to readers, with one release store. */
