@@ -178,7 +178,8 @@ final class DemoCommand implements Callable<Integer> {
         try (RingFile view = RingFile.openForReading(ring);
              Recorder recorder = Recorder.open(RecorderOptions.of(ring, directory).withUntilClosed(true),
                  line -> say(err, "record: " + line))) {
-            Thread recording = Thread.ofPlatform().name("ringcap-demo-record").start(() -> recorder.run(() -> !abandonRecording));
+            Thread recording = Thread.ofPlatform().name("ringcap-demo-record")
+                .start(() -> recorder.run(() -> !abandonRecording));
             TrafficReport sent = sendWhileWatching(network, ring, view.header(), live);
             drain(view.header(), sent.packets());
             loop.stop();
