@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -80,9 +81,9 @@ class DemoCommandTest {
 
     @Test
     void rateOfZeroOrMaxOrNonsenseIsAUsageError() {
-        assertUsageError("--rate", "--rate", "0");
+        assertUsageError("from 1 to", "--rate", "0");
         assertUsageError("--rate max: the demo sends at a rate this machine sustains", "--rate", "max");
-        assertUsageError("--rate", "--rate", "fast");
+        assertUsageError("is not a packet rate", "--rate", "fast");
     }
 
     @Test
@@ -122,7 +123,7 @@ class DemoCommandTest {
 
     private static void deleteTree(Path directory) throws IOException {
         try (var paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
             }
         }
