@@ -225,9 +225,9 @@ final class DemoCommand implements Callable<Integer> {
                 TopCommand.refresh(List.of(top), REFRESH_NANOS, live, terminal, LINES.size() + 1);
                 if (refresh == 0 && network == null && header.sourceReceived() == 0 && header.recordsWritten() == 0) {
                     stopSender(sender);
-                    throw new CommandFailure("demo: multicast on loopback delivers nothing here (lo needs the"
-                        + " MULTICAST flag, 'ip link set lo multicast on', which takes root): run as root for the"
-                        + " test network instead");
+                    throw new CommandFailure("demo: multicast on loopback delivered nothing in the first second"
+                        + " (a firewall on lo, or a kernel that does not deliver multicast on lo): run as root for"
+                        + " the test network instead");
                 }
             }
         } finally {
