@@ -296,32 +296,11 @@ final class CaptureCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The best source this process may use: afxdp with root's capabilities and an AF_XDP-capable kernel, else
-     * afpacket with CAP_NET_RAW, else udp; says which and why on stderr.
-     */
-    private Source chooseSource(PrintWriter err) {
-        CapabilitySets capabilities = Capabilities.ofCurrentThread();
-        boolean raw = capabilities.hasEffective(CapabilityLayouts.CAP_NET_RAW);
-        boolean xdp = raw && capabilities.hasEffective(CapabilityLayouts.CAP_NET_ADMIN)
-            && (capabilities.hasEffective(CapabilityLayouts.CAP_BPF)
-                || capabilities.hasEffective(CapabilityLayouts.CAP_SYS_ADMIN));
-        String why;
-        Source chosen;
-        if (xdp) {
-            chosen = Source.afxdp;
-            why = "this process may load XDP programs and open AF_XDP sockets (CAP_NET_ADMIN, CAP_BPF, CAP_NET_RAW)";
-        } else if (raw) {
-            chosen = Source.afpacket;
-            why = "no CAP_NET_ADMIN/CAP_BPF for afxdp, but CAP_NET_RAW for an AF_PACKET ring";
-        } else {
-            chosen = Source.udp;
-            why = "no CAP_NET_RAW for afxdp or afpacket: plain sockets need no privilege (run as root for kernel"
-                + " bypass)";
-        }
-        err.println("ringcap: source " + chosen + ": " + why);
+    private static Source chooseSource(PrintWriter err) {
+        SourceChoice choice = SourceChoice.ofCurrentThread();
+        err.println("ringcap: " + choice);
         err.flush();
-        return chosen;
+        return choice.source();
     }
 
     /** Moves this thread, and so the threads it starts, into the named network namespace. */
@@ -363,10 +342,7 @@ final class CaptureCommand implements Callable<Integer> {
     /** A missing privilege is a runtime failure (exit 1), said before any socket is opened. */
     private void checkPrivilege(HardwareTimestamping timestamping) {
         CapabilitySets capabilities = Capabilities.ofCurrentThread();
-        if (source == Source.afxdp && !(capabilities.hasEffective(CapabilityLayouts.CAP_NET_RAW)
-            && capabilities.hasEffective(CapabilityLayouts.CAP_NET_ADMIN)
-            && (capabilities.hasEffective(CapabilityLayouts.CAP_BPF)
-                || capabilities.hasEffective(CapabilityLayouts.CAP_SYS_ADMIN)))) {
+        if (source == Source.afxdp && !SourceChoice.mayUseAfXdp(capabilities)) {
             throw new CommandFailure("the afxdp source needs CAP_NET_ADMIN, CAP_BPF and CAP_NET_RAW (to load the XDP"
                 + " program and open AF_XDP sockets): run as root, or use --source afpacket (CAP_NET_RAW) or udp");
         }

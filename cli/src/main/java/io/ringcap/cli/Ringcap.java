@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Lossless packet capture into a shared-memory ring.",
-    subcommands = {CaptureCommand.class, RecordCommand.class, ExtractCommand.class, StatusCommand.class,
+    subcommands = {DemoCommand.class, CaptureCommand.class, RecordCommand.class, ExtractCommand.class, StatusCommand.class,
         RingCommand.class, TopCommand.class, DoctorCommand.class, GenerateCommand.class, FilterCommand.class,
         BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Ringcap implements Runnable {

@@ -60,25 +60,33 @@ final class TopCommand implements Callable<Integer> {
                 views.add(new RingTop(ring));
             }
             for (long refresh = 0; count == null || refresh < count; refresh++) {
-                long due = System.nanoTime() + intervalNanos;
-                while (System.nanoTime() - due < 0) {
-                    boolean any = false;
-                    for (RingTop view : views) {
-                        any |= view.read();
-                    }
-                    if (!any) {
-                        LockSupport.parkNanos(IDLE_PARK_NANOS);
-                    }
-                }
-                out.print(terminal ? CLEAR_SCREEN : "");
-                out.println("ringcap top  " + UtcTime.format(System.currentTimeMillis() * 1_000_000L));
-                views.forEach(view -> view.print(out, maxFlows));
-                out.flush();
+                refresh(views, intervalNanos, out, terminal, maxFlows);
             }
         } finally {
             views.forEach(RingTop::close);
         }
         return 0;
+    }
+
+    /**
+     * Reads the rings for {@code intervalNanos}, then prints one refresh of every view: the loop of
+     * {@code ringcap top}, and the live view of {@code ringcap demo}.
+     */
+    static void refresh(List<RingTop> views, long intervalNanos, PrintWriter out, boolean terminal, int maxFlows) {
+        long due = System.nanoTime() + intervalNanos;
+        while (System.nanoTime() - due < 0) {
+            boolean any = false;
+            for (RingTop view : views) {
+                any |= view.read();
+            }
+            if (!any) {
+                LockSupport.parkNanos(IDLE_PARK_NANOS);
+            }
+        }
+        out.print(terminal ? CLEAR_SCREEN : "");
+        out.println("ringcap top  " + UtcTime.format(System.currentTimeMillis() * 1_000_000L));
+        views.forEach(view -> view.print(out, maxFlows));
+        out.flush();
     }
 
     private long intervalNanos() {

@@ -40,7 +40,7 @@ class RingcapTest {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.out()).isEmpty();
         assertThat(result.err())
-            .startsWith("ringcap: unknown command 'stauts': the commands of 'ringcap' are capture, record, extract, status, ring, top, doctor, generate, filter, bench, help")
+            .startsWith("ringcap: unknown command 'stauts': the commands of 'ringcap' are demo, capture, record, extract, status, ring, top, doctor, generate, filter, bench, help")
             .contains("Try 'ringcap --help' for more information.");
     }
 
