@@ -10,6 +10,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ public final class XdpFilterTable implements AutoCloseable {
         try {
             Files.deleteIfExists(pin);
             Bpf.pin(fd, pin.toString());
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             Sockets.close(fd);
             throw new CaptureException("cannot pin the XDP filter at " + pin + ": " + e.getMessage(), e);
         }
@@ -152,11 +153,19 @@ public final class XdpFilterTable implements AutoCloseable {
         Sockets.close(fd);
     }
 
-    /** Removes the pin, so that the map goes away with its last user. */
+    /**
+     * Removes the pin, so that the map goes away with its last user, and the pin directory with it when
+     * nothing else is pinned there.
+     */
     public void unpin() {
         try {
             Files.deleteIfExists(pinPath);
-        } catch (java.io.IOException e) {
+            try (var left = Files.list(pinPath.getParent())) {
+                if (left.findAny().isEmpty()) {
+                    Files.deleteIfExists(pinPath.getParent());
+                }
+            }
+        } catch (IOException e) {
             throw new CaptureException("cannot remove the pinned XDP filter " + pinPath + ": " + e.getMessage(), e);
         }
     }
