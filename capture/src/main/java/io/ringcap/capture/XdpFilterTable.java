@@ -160,9 +160,12 @@ public final class XdpFilterTable implements AutoCloseable {
     public void unpin() {
         try {
             Files.deleteIfExists(pinPath);
-            try (var left = Files.list(pinPath.getParent())) {
-                if (left.findAny().isEmpty()) {
-                    Files.deleteIfExists(pinPath.getParent());
+            Path directory = pinPath.getParent();
+            if (Files.isDirectory(directory)) {
+                try (var left = Files.list(directory)) {
+                    if (left.findAny().isEmpty()) {
+                        Files.deleteIfExists(directory);
+                    }
                 }
             }
         } catch (IOException e) {
