@@ -64,8 +64,8 @@ final class FilterCommand implements Runnable {
         }
     }
 
-    @Command(name = "add", description = "Capture UDP to these destinations too: ADDR:PORT, ADDR (every port) or *:PORT.")
-    static final class Add implements Callable<Integer> {
+    /** What add and del share: the running capture and the rules to change, one line of output per rule. */
+    abstract static class RuleChange implements Callable<Integer> {
         @Mixin
         Target target;
 
@@ -75,41 +75,64 @@ final class FilterCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
+        /** Changes the table for {@code rule}; true if that did what was asked. */
+        abstract boolean apply(XdpFilterTable table, FilterRule rule);
+
+        /** The line printed for {@code rule}. */
+        abstract String outcome(boolean applied, FilterRule rule);
+
+        /** Exit code when some rule was not applied. */
+        abstract int exitCodeIfNotApplied();
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            boolean allApplied = true;
             try (XdpFilterTable table = target.open()) {
                 for (FilterRule rule : rules) {
-                    out.println((change(() -> table.add(rule)) ? "added " : "already there: ") + rule);
+                    boolean applied = change(() -> apply(table, rule));
+                    allApplied &= applied;
+                    out.println(outcome(applied, rule));
                 }
             }
+            return allApplied ? 0 : exitCodeIfNotApplied();
+        }
+    }
+
+    @Command(name = "add", description = "Capture UDP to these destinations too: ADDR:PORT, ADDR (every port) or *:PORT.")
+    static final class Add extends RuleChange {
+        @Override
+        boolean apply(XdpFilterTable table, FilterRule rule) {
+            return table.add(rule);
+        }
+
+        @Override
+        String outcome(boolean applied, FilterRule rule) {
+            return (applied ? "added " : "already there: ") + rule;
+        }
+
+        /** A rule that was there already is no failure: the filter is as asked. */
+        @Override
+        int exitCodeIfNotApplied() {
             return 0;
         }
     }
 
     @Command(name = "del", aliases = "delete", description = "Stop capturing UDP to these destinations.")
-    static final class Delete implements Callable<Integer> {
-        @Mixin
-        Target target;
-
-        @Parameters(arity = "1..*", paramLabel = "RULE", converter = RuleConverter.class)
-        List<FilterRule> rules;
-
-        @Spec
-        CommandSpec spec;
+    static final class Delete extends RuleChange {
+        @Override
+        boolean apply(XdpFilterTable table, FilterRule rule) {
+            return table.remove(rule);
+        }
 
         @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            boolean allFound = true;
-            try (XdpFilterTable table = target.open()) {
-                for (FilterRule rule : rules) {
-                    boolean removed = change(() -> table.remove(rule));
-                    allFound &= removed;
-                    out.println((removed ? "removed " : "not in the filter: ") + rule);
-                }
-            }
-            return allFound ? 0 : 1;
+        String outcome(boolean applied, FilterRule rule) {
+            return (applied ? "removed " : "not in the filter: ") + rule;
+        }
+
+        @Override
+        int exitCodeIfNotApplied() {
+            return 1;
         }
     }
 

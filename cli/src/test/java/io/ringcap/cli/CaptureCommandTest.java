@@ -1,0 +1,29 @@
+package io.ringcap.cli;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bad capture options are usage errors (exit 2) that say what is wrong, found before anything is set up. */
+class CaptureCommandTest {
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--xdp-mode|sideways|Invalid value for option '--xdp-mode'",
+        "--frame-size|1000|UMEM frame size must be 2048 or 4096 bytes, got 1000",
+        "--umem-frames|100|UMEM frames must be a power of two of at least 64, got 100",
+        "--queues|0,-1|queue -1 is outside 0..1023",
+        "--queues|x|Invalid value for option '--queues'",
+        "--source|dpdk|Invalid value for option '--source'",
+        "--netns|ringcap-no-such-namespace|--netns ringcap-no-such-namespace"})
+    void badOptionIsAUsageErrorNamingIt(String option, String value, String expected) {
+        CommandResult result = CommandResult.execute("capture", "--iface", "lo", "--group", "239.1.1.1:5000", "--ring",
+            "/dev/shm/ringcap-capture-command-test-never-created.ring", option, value);
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+        assertThat(result.err()).contains(expected);
+        assertThat(Files.exists(Path.of("/dev/shm/ringcap-capture-command-test-never-created.ring"))).isFalse();
+    }
+}
