@@ -199,13 +199,8 @@ final class XskSocket implements AutoCloseable {
         } else {
             timestamp = Clocks.realtimeNanos();
         }
-        int captured = Math.min(length, writer.maxCapturedLength());
-        if (captured < length) {
-            flags |= RecordDescriptor.FLAG_TRUNCATED;
-        }
-        long at = writer.claim(captured);
-        MemorySegment.copy(umem, address, writer.buffer(), at, captured);
-        writer.commit(captured, length, timestamp, sourceId, flags);
+        // write() cuts a frame longer than the ring's largest record and flags it truncated.
+        writer.write(umem, address, length, length, timestamp, sourceId, flags);
     }
 
     /** Wake-up system calls the driver asked for so far. */
