@@ -21,13 +21,7 @@ class FileOutputTest {
         Path directory = Files.createTempDirectory(Path.of("/var/tmp"), "ringcap-file-output-test");
         Path file = directory.resolve("out.pcapng.part");
         try {
-            FileOutput output;
-            try {
-                output = FileOutput.create(file, true, BUFFER);
-            } catch (RecordingException e) {
-                assumeTrue(false, "the file system of /var/tmp refuses O_DIRECT: " + e.getMessage());
-                return;
-            }
+            FileOutput output = openDirect(file);
             SplittableRandom random = new SplittableRandom(42);
             byte[] expected = new byte[9 * BUFFER + 12_345];
             random.nextBytes(expected);
@@ -61,13 +55,7 @@ class FileOutputTest {
         Path directory = Files.createTempDirectory(Path.of("/var/tmp"), "ringcap-file-output-test");
         Path file = directory.resolve("out.pcapng.part");
         try {
-            FileOutput output;
-            try {
-                output = FileOutput.create(file, true, BUFFER);
-            } catch (RecordingException e) {
-                assumeTrue(false, "the file system of /var/tmp refuses O_DIRECT: " + e.getMessage());
-                return;
-            }
+            FileOutput output = openDirect(file);
             byte[] bytes = new byte[3 * BUFFER];
             Arrays.fill(bytes, (byte) 7);
             try (output) {
@@ -83,6 +71,16 @@ class FileOutputTest {
         } finally {
             Files.deleteIfExists(file);
             Files.deleteIfExists(directory);
+        }
+    }
+
+    /** Direct output to {@code file}; skips the test where the file system refuses O_DIRECT. */
+    private static FileOutput openDirect(Path file) throws IOException {
+        try {
+            return FileOutput.create(file, true, BUFFER);
+        } catch (RecordingException e) {
+            assumeTrue(false, "the file system of /var/tmp refuses O_DIRECT: " + e.getMessage());
+            throw e;
         }
     }
 }
