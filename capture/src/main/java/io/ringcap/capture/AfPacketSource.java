@@ -53,6 +53,8 @@ public final class AfPacketSource implements PacketSource {
     private final MemorySegment ring;
     private final PacketRingGeometry geometry;
     private final GroupMembership membership;
+    /** Opened by the constructor, on the thread that opens the source: in the interface's network namespace. */
+    private final InterfaceStatistics interfaceStatistics;
     private final boolean hardwareTimestamps;
     private final String description;
     private final List<String> warnings;
@@ -80,6 +82,7 @@ public final class AfPacketSource implements PacketSource {
         this.membership = membership;
         this.hardwareTimestamps = hardwareTimestamps;
         this.warnings = List.copyOf(warnings);
+        this.interfaceStatistics = InterfaceStatistics.open(interfaceName);
         this.blockSize = geometry.blockSize();
         this.ringSize = geometry.ringSize();
         this.description = "afpacket " + interfaceName + " TPACKET_V3 " + geometry.blockCount() + "x"
@@ -245,6 +248,11 @@ public final class AfPacketSource implements PacketSource {
     }
 
     @Override
+    public SourceCounters interfaceCounters() {
+        return interfaceStatistics == null ? null : interfaceStatistics.read();
+    }
+
+    @Override
     public TimestampSource timestampSource() {
         return hardwareTimestamps ? TimestampSource.HARDWARE : TimestampSource.KERNEL;
     }
@@ -278,6 +286,9 @@ public final class AfPacketSource implements PacketSource {
     public synchronized void close() {
         try {
             membership.close();
+            if (interfaceStatistics != null) {
+                interfaceStatistics.close();
+            }
         } finally {
             try {
                 VirtualMemory.unmap(ring);

@@ -40,6 +40,8 @@ public final class AfXdpSource implements PacketSource {
     private final int socketMapFd;
     private final XdpAttachment attachment;
     private final GroupMembership membership;
+    /** Opened by the constructor, on the thread that opens the source: in the interface's network namespace. */
+    private final InterfaceStatistics interfaceStatistics;
     private final String description;
     private final List<String> warnings;
     private volatile long taiOffsetNanos;
@@ -47,8 +49,8 @@ public final class AfXdpSource implements PacketSource {
     private boolean filterUnreadable;
     private int next;
 
-    private AfXdpSource(XskSocket[] sockets, XdpFilterTable filter, int socketMapFd, XdpAttachment attachment,
-        GroupMembership membership, String description, List<String> warnings) {
+    private AfXdpSource(String interfaceName, XskSocket[] sockets, XdpFilterTable filter, int socketMapFd,
+        XdpAttachment attachment, GroupMembership membership, String description, List<String> warnings) {
         this.sockets = sockets;
         this.filter = filter;
         this.socketMapFd = socketMapFd;
@@ -57,6 +59,7 @@ public final class AfXdpSource implements PacketSource {
         this.description = description;
         this.warnings = List.copyOf(warnings);
         this.taiOffsetNanos = Clocks.taiOffsetSeconds() * 1_000_000_000L;
+        this.interfaceStatistics = InterfaceStatistics.open(interfaceName);
     }
 
     /**
@@ -116,7 +119,8 @@ public final class AfXdpSource implements PacketSource {
                 + (attachment.asksNicForTimestamps ? "NIC timestamps else TAI" : "TAI timestamps") + ", "
                 + Stream.concat(groups.stream().map(FilterRule::of), rules.stream()).map(FilterRule::toString)
                     .collect(Collectors.joining(" "));
-            return new AfXdpSource(sockets, filter, socketMap, attachment, membership, description, warnings);
+            return new AfXdpSource(interfaceName, sockets, filter, socketMap, attachment, membership, description,
+                warnings);
         } catch (RuntimeException e) {
             closeAll(opened);
             if (e instanceof LinuxException linux) {
@@ -165,6 +169,11 @@ public final class AfXdpSource implements PacketSource {
             }
         }
         return new SourceCounters(matched, dropped);
+    }
+
+    @Override
+    public SourceCounters interfaceCounters() {
+        return interfaceStatistics == null ? null : interfaceStatistics.read();
     }
 
     @Override
@@ -230,6 +239,9 @@ public final class AfXdpSource implements PacketSource {
         parts.addAll(List.of(sockets));
         parts.add(attachment);
         parts.add(membership);
+        if (interfaceStatistics != null) {
+            parts.add(interfaceStatistics);
+        }
         closeAll(parts);
     }
 

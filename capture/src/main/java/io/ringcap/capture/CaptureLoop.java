@@ -226,6 +226,10 @@ public final class CaptureLoop {
     private void copyCounters() {
         SourceCounters counters = source.counters();
         writer.sourceCounters(counters.received(), counters.dropped());
+        SourceCounters onInterface = source.interfaceCounters();
+        if (onInterface != null) {
+            writer.interfaceCounters(onInterface.received(), onInterface.dropped());
+        }
     }
 
     private void recordFailure(Throwable t) {

@@ -28,6 +28,15 @@ public interface PacketSource extends AutoCloseable {
     /** The source's counters now; may make a system call. */
     SourceCounters counters();
 
+    /**
+     * The capture interface's own counters since the source was opened (every packet it received, what its
+     * driver or NIC dropped), or null where the source has no interface or cannot read them. Called by the
+     * housekeeping thread with {@link #counters}.
+     */
+    default SourceCounters interfaceCounters() {
+        return null;
+    }
+
     /** Where the records' timestamps come from. */
     TimestampSource timestampSource();
 

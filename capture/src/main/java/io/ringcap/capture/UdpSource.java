@@ -86,6 +86,9 @@ public final class UdpSource implements PacketSource {
     @SuppressWarnings("unused")
     private long dropped;
 
+    /** Opened by the constructor, on the thread that opens the source: in the interface's network namespace. */
+    private final InterfaceStatistics interfaceStatistics;
+
     private UdpSource(int[] fds, MulticastGroup[] groups, int interfaceIndex, boolean hardwareTimestamps,
         String interfaceName, List<String> warnings) {
         this.fds = fds;
@@ -94,6 +97,7 @@ public final class UdpSource implements PacketSource {
         this.interfaceIndex = interfaceIndex;
         this.hardwareTimestamps = hardwareTimestamps;
         this.warnings = List.copyOf(warnings);
+        this.interfaceStatistics = InterfaceStatistics.open(interfaceName);
         this.description = "udp " + interfaceName + " recvmmsg " + (hardwareTimestamps ? "hardware" : "kernel")
             + " timestamps, " + List.of(groups).stream().map(MulticastGroup::toString).collect(Collectors.joining(" "));
         long messageSize = MessageLayouts.MMSGHDR.byteSize();
@@ -222,6 +226,11 @@ public final class UdpSource implements PacketSource {
     }
 
     @Override
+    public SourceCounters interfaceCounters() {
+        return interfaceStatistics == null ? null : interfaceStatistics.read();
+    }
+
+    @Override
     public TimestampSource timestampSource() {
         return hardwareTimestamps ? TimestampSource.HARDWARE : TimestampSource.KERNEL;
     }
@@ -243,6 +252,9 @@ public final class UdpSource implements PacketSource {
 
     @Override
     public void close() {
+        if (interfaceStatistics != null) {
+            interfaceStatistics.close();
+        }
         try {
             for (int fd : fds) {
                 Sockets.close(fd);

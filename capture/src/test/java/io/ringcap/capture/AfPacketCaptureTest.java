@@ -71,6 +71,9 @@ class AfPacketCaptureTest {
             assertThat(audit.flagsSeen).isZero();
             assertThat(capture.header().sourceDrops()).isZero();
             assertThat(capture.header().sourceReceived()).isEqualTo(PACKETS);
+            assertThat(capture.header().interfaceReceived()).as("veth-rx's own count, from /proc/net/dev")
+                .isGreaterThanOrEqualTo(PACKETS);
+            assertThat(capture.header().interfaceDrops()).isZero();
             assertThat(capture.header().timestampSource()).isEqualTo(TimestampSource.KERNEL);
         }
     }

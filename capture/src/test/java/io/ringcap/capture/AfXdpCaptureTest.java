@@ -96,6 +96,9 @@ class AfXdpCaptureTest {
             assertThat(audit.flagsSeen & RecordDescriptor.FLAG_HARDWARE_TIMESTAMP).as("veth has no NIC clock").isZero();
             assertThat(capture.header().sourceDrops()).isZero();
             assertThat(capture.header().sourceReceived()).isEqualTo(PACKETS);
+            assertThat(capture.header().interfaceReceived()).as("veth-rx's own count, from /proc/net/dev")
+                .isGreaterThanOrEqualTo(PACKETS);
+            assertThat(capture.header().interfaceDrops()).isZero();
             assertThat(capture.header().sourceDescription()).contains("afxdp veth-rx " + mode.name().toLowerCase());
         }
     }

@@ -39,6 +39,8 @@ record RingStatus(
     long truncatedRecords,
     long sourceReceived,
     long sourceDrops,
+    long interfaceReceived,
+    long interfaceDrops,
     Optional<RingWindow> window,
     List<ReaderStatus> readers) {
 
@@ -59,7 +61,8 @@ record RingStatus(
                 header.epoch(), WriterStatus.of(header, now, STALE_AFTER_NANOS), header.writerPid(),
                 header.heartbeatNanos(), header.timestampSource(), header.sourceDescription(), header.tail(),
                 header.tailIntent(), header.recordsWritten(), header.bytesWritten(), header.truncatedRecords(),
-                header.sourceReceived(), header.sourceDrops(), RingWindow.scan(path), ReaderStatus.list(path));
+                header.sourceReceived(), header.sourceDrops(), header.interfaceReceived(), header.interfaceDrops(),
+                RingWindow.scan(path), ReaderStatus.list(path));
         }
     }
 

@@ -68,6 +68,9 @@ final class StatusCommand implements Callable<Integer> {
             .orElse("empty: no record in the ring"));
         line(out, "written", s.recordsWritten() + " records, " + Sizes.format(s.bytesWritten()) + " of frames ("
             + s.truncatedRecords() + " truncated)");
+        line(out, "interface", s.interfaceReceived() < 0 ? "no counters (the source has no interface, or an older writer)"
+            : "received " + s.interfaceReceived() + ", dropped by driver or NIC " + s.interfaceDrops()
+                + " since the capture started (every packet on the interface, captured or not)");
         line(out, "at source", "received " + s.sourceReceived() + ", dropped " + s.sourceDrops()
             + (s.sourceReceived() > 0
                 ? String.format(Locale.ROOT, " (%.3f%%)", 100.0 * s.sourceDrops() / s.sourceReceived())
@@ -142,6 +145,13 @@ final class StatusCommand implements Callable<Integer> {
         root.put("records_written", s.recordsWritten());
         root.put("bytes_written", s.bytesWritten());
         root.put("truncated_records", s.truncatedRecords());
+        if (s.interfaceReceived() < 0) {
+            root.putNull("interface_received");
+            root.putNull("interface_drops");
+        } else {
+            root.put("interface_received", s.interfaceReceived());
+            root.put("interface_drops", s.interfaceDrops());
+        }
         root.put("source_received", s.sourceReceived());
         root.put("source_drops", s.sourceDrops());
         ArrayNode readers = root.putArray("readers");

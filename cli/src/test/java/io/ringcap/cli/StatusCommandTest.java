@@ -41,14 +41,16 @@ class StatusCommandTest {
     }
 
     @Test
-    void liveWriterIsAliveAndItsRecordsMakeTheWindow() {
+    void liveWriterIsAliveAndItsRecordsMakeTheWindow() throws Exception {
         Path path = TestRings.create(directory);
         try (RingWriter writer = TestRings.openWriter(path)) {
             TestRings.write(writer, 5);
             writer.sourceCounters(1000, 3);
+            writer.interfaceCounters(1500, 7);
             writer.heartbeat(System.currentTimeMillis() * 1_000_000L);
 
             CommandResult result = CommandResult.execute("status", path.toString());
+            JsonNode json = new ObjectMapper().readTree(CommandResult.execute("status", path.toString(), "--json").out());
 
             assertThat(result.exitCode()).isZero();
             assertThat(result.out())
@@ -58,7 +60,10 @@ class StatusCommandTest {
                 .contains("timestamps kernel")
                 .contains("window     2026-11-25T14:30:00.000000000Z to 2026-11-25T14:30:00.004000000Z: 4.000 ms, 5 records")
                 .contains("written    5 records, 300 B of frames (0 truncated)")
+                .contains("interface  received 1500, dropped by driver or NIC 7 since the capture started")
                 .contains("at source  received 1000, dropped 3 (0.300%)");
+            assertThat(json.get("interface_received").asLong()).isEqualTo(1500);
+            assertThat(json.get("interface_drops").asLong()).isEqualTo(7);
         }
     }
 
@@ -90,6 +95,8 @@ class StatusCommandTest {
         assertThat(json.get("timestamp_source").asText()).isEqualTo("kernel");
         assertThat(json.get("source_description").asText()).isEqualTo("udp 239.1.1.1:5000 test");
         assertThat(json.get("records_written").asLong()).isEqualTo(3);
+        assertThat(json.get("interface_received").isNull()).as("a writer that never reported interface counters")
+            .isTrue();
         assertThat(json.get("bytes_written").asLong()).isEqualTo(180);
         assertThat(json.get("fill_bytes").asLong()).isEqualTo(json.get("tail").asLong()).isEqualTo(3 * 96);
         assertThat(json.get("fill_ratio").asDouble()).isEqualTo(3 * 96 / (double) TestRings.CAPACITY);

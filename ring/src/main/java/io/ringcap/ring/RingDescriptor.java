@@ -54,6 +54,8 @@ package io.ringcap.ring;
  *     | records written | bytes written | source drops |              |
  *     | source received | truncated records   (longs, own line)      |
  * 896 +---------------------------------------------------------------+
+ *     | interface received | interface drops (longs, -1 = unknown)    |
+ *1024 +---------------------------------------------------------------+
  * </pre>
  *
  * <p>Hot fields sit 128 bytes apart so the adjacent-line prefetcher does not make them share a line.
@@ -93,6 +95,10 @@ public final class RingDescriptor {
     public static final int SOURCE_DROPS_OFFSET = 784;
     public static final int SOURCE_RECEIVED_OFFSET = 792;
     public static final int TRUNCATED_RECORDS_OFFSET = 800;
+    /** Packets the interface received since the capture started (/proc/net/dev), -1 where unknown. */
+    public static final int INTERFACE_RECEIVED_OFFSET = 896;
+    /** Packets the interface's driver or NIC dropped since the capture started, -1 where unknown. */
+    public static final int INTERFACE_DROPS_OFFSET = 904;
 
     /** Writer state: ring created, no writer has opened it yet. */
     public static final int STATE_NEW = 0;

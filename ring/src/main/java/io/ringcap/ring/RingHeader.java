@@ -128,6 +128,19 @@ public final class RingHeader {
         return (long) LONG.getOpaque(header, (long) SOURCE_RECEIVED_OFFSET);
     }
 
+    /**
+     * Packets the capture's interface received since the capture started, every packet on the wire and not
+     * just the captured ones, or -1 where the source does not know (no interface, an older writer).
+     */
+    public long interfaceReceived() {
+        return (long) LONG.getOpaque(header, (long) INTERFACE_RECEIVED_OFFSET);
+    }
+
+    /** Packets the interface's driver or NIC dropped since the capture started, or -1 where unknown. */
+    public long interfaceDrops() {
+        return (long) LONG.getOpaque(header, (long) INTERFACE_DROPS_OFFSET);
+    }
+
     /** Records whose frame was longer than the ring's maximum and was cut. */
     public long truncatedRecords() {
         return (long) LONG.getOpaque(header, (long) TRUNCATED_RECORDS_OFFSET);
@@ -156,6 +169,7 @@ public final class RingHeader {
         LONG.setOpaque(header, (long) WRITER_START_TIME_OFFSET, startTimeMillis);
         INT.setOpaque(header, (long) TIMESTAMP_SOURCE_OFFSET, source.code());
         LONG.setOpaque(header, (long) HEARTBEAT_OFFSET, nowNanos);
+        interfaceCounters(-1, -1);
         INT.setRelease(header, (long) WRITER_STATE_OFFSET, STATE_OPEN);
         LONG.setRelease(header, (long) EPOCH_OFFSET, epoch);
     }
@@ -193,5 +207,10 @@ public final class RingHeader {
     void sourceCounters(long received, long drops) {
         LONG.setOpaque(header, (long) SOURCE_RECEIVED_OFFSET, received);
         LONG.setOpaque(header, (long) SOURCE_DROPS_OFFSET, drops);
+    }
+
+    void interfaceCounters(long received, long drops) {
+        LONG.setOpaque(header, (long) INTERFACE_RECEIVED_OFFSET, received);
+        LONG.setOpaque(header, (long) INTERFACE_DROPS_OFFSET, drops);
     }
 }

@@ -211,6 +211,14 @@ public final class RingWriter implements AutoCloseable {
         header.sourceCounters(received, drops);
     }
 
+    /**
+     * Carries the interface's own counters since the capture started (received, dropped by the driver or NIC)
+     * into the header; like {@link #sourceCounters}, for the housekeeping thread.
+     */
+    public void interfaceCounters(long received, long drops) {
+        header.interfaceCounters(received, drops);
+    }
+
     /** States where the timestamps come from, once the source knows (e.g. after enabling hardware stamps). */
     public void timestampSource(TimestampSource source) {
         header.timestampSource(source);
