@@ -31,7 +31,7 @@ cp=$repo/ring/target/classes:$repo/pcap/target/classes:$repo/record/target/class
 
 work=$(mktemp -d)
 ring=$ring_dir/ringcap-bench-$$.ring
-trap 'rm -rf "$work" "$ring" "$out"' EXIT
+trap 'rm -rf "$work" "$ring" "$ring.readers" "$out"' EXIT
 mkdir -p "$out"
 
 cat > "$work/RecordBench.java" <<'JAVA'
