@@ -261,7 +261,11 @@ public final class BpfAssembler {
 
     /** The program in native memory of {@code arena}, as bpf(BPF_PROG_LOAD) takes it. */
     public MemorySegment assemble(Arena arena) {
-        byte[] program = assemble();
+        return toNative(assemble(), arena);
+    }
+
+    /** An assembled {@code program} copied into native memory of {@code arena}, as bpf(BPF_PROG_LOAD) takes it. */
+    public static MemorySegment toNative(byte[] program, Arena arena) {
         MemorySegment insns = arena.allocate(BpfLayouts.BPF_INSN, program.length / 8);
         MemorySegment.copy(MemorySegment.ofArray(program), 0, insns, 0, program.length);
         return insns;

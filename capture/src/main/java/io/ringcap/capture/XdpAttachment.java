@@ -64,8 +64,7 @@ final class XdpAttachment implements AutoCloseable {
         byte[] program = XdpFilterProgram.generate(filterMapFd, socketMapFd, kfunc);
         int programFd;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment insns = arena.allocate(BpfLayouts.BPF_INSN, program.length / 8);
-            MemorySegment.copy(MemorySegment.ofArray(program), 0, insns, 0, program.length);
+            MemorySegment insns = BpfAssembler.toNative(program, arena);
             boolean deviceBound = kfunc.isPresent() || mode == XdpMode.OFFLOAD;
             programFd = Bpf.loadProgram(BpfLayouts.BPF_PROG_TYPE_XDP, insns, "GPL", "ringcap_xdp", BpfLayouts.BPF_XDP,
                 deviceBound ? interfaceIndex : 0,

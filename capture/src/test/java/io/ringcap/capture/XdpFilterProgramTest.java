@@ -62,9 +62,7 @@ class XdpFilterProgramTest {
         table = XdpFilterTable.create(pinDirectory);
         socketMap = Bpf.createMap(BpfLayouts.BPF_MAP_TYPE_XSKMAP, 4, 4, 64, 0, "t");
         byte[] code = XdpFilterProgram.generate(table.fd(), socketMap, OptionalInt.empty());
-        MemorySegment insns = arena.allocate(BpfLayouts.BPF_INSN, code.length / 8);
-        MemorySegment.copy(MemorySegment.ofArray(code), 0, insns, 0, code.length);
-        program = Bpf.loadProgram(BpfLayouts.BPF_PROG_TYPE_XDP, insns, "GPL", "ringcap_test", BpfLayouts.BPF_XDP);
+        program = Bpf.loadProgram(BpfLayouts.BPF_PROG_TYPE_XDP, BpfAssembler.toNative(code, arena), "GPL", "ringcap_test", BpfLayouts.BPF_XDP);
     }
 
     @AfterEach
