@@ -13,7 +13,7 @@
 # BENCH_RATES (generator --rate values, default "100k 200k max"), BENCH_CAPTURERS (default
 # "afxdp afpacket udp tcpdump netsniff-ng xdpdump datagramchannel"), BENCH_SETTLE (seconds between the generator's end and reading
 # the capturer's CPU time, default 1.2: tcpdump hands over a TPACKET_V3 block that is not full only after its 1 s
-# timeout), JAVA_HOME (a JDK 25).
+# timeout), BENCH_RING_SIZE (the ringcap capturers' ring, default 256m), JAVA_HOME (a JDK 25).
 #
 # CPU time is the capturer process's, all threads, from when the first packet reaches veth-rx to BENCH_SETTLE after
 # the generator exits: utime+stime from /proc/PID/stat (10 ms ticks), and the same sum read with nanosecond
@@ -47,6 +47,7 @@ sizes=${BENCH_SIZES:-"64 1000"}
 rates=${BENCH_RATES:-"100k 200k max"}
 capturers=${BENCH_CAPTURERS:-"afxdp afpacket udp tcpdump netsniff-ng xdpdump datagramchannel"}
 settle=${BENCH_SETTLE:-1.2}
+ring_size=${BENCH_RING_SIZE:-256m}
 warmup=${BENCH_WARMUP:-2}
 warmup_rate=${BENCH_WARMUP_RATE:-100k}
 group=239.1.9.1
@@ -164,7 +165,7 @@ start_capturer() {
   case $1 in
     afxdp|afpacket|udp)
       cmd=("$ringcap" capture --source "$1" --idle park --iface veth-rx --group "$group:$port"
-           --ring "$ring" --size 256m) ;;
+           --ring "$ring" --size "$ring_size") ;;
     tcpdump)
       cmd=(tcpdump -i veth-rx -w /dev/null udp) ;;
     xdpdump)

@@ -12,7 +12,7 @@ import java.util.List;
  * it only moves packets.
  *
  * <p>Threads: {@link #poll} is called by the capture thread only and must not allocate; {@link #counters}
- * is called by another (housekeeping) thread about every 100 ms while {@code poll} runs, so that the
+ * is called by another (housekeeping) thread about once a second while {@code poll} runs, so that the
  * system call it may need never runs on the capture thread; {@link #close} is called once, after the last
  * {@code poll} and {@code counters}.
  */

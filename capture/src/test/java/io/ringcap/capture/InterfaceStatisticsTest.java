@@ -1,5 +1,7 @@
 package io.ringcap.capture;
 
+import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,21 +18,29 @@ class InterfaceStatisticsTest {
 
     @Test
     void readsPacketsAndDropPlusFifoOfTheNamedInterface() {
-        assertThat(InterfaceStatistics.parse(NET_DEV, "eth0")).isEqualTo(new SourceCounters(12_345_678, 42));
-        assertThat(InterfaceStatistics.parse(NET_DEV, "eth01")).isEqualTo(new SourceCounters(6, 15));
-        assertThat(InterfaceStatistics.parse(NET_DEV, "veth-rx")).isEqualTo(new SourceCounters(2, 0));
-        assertThat(InterfaceStatistics.parse(NET_DEV, "lo")).isEqualTo(new SourceCounters(789, 0));
+        assertThat(parse(NET_DEV, "eth0")).isEqualTo(new SourceCounters(12_345_678, 42));
+        assertThat(parse(NET_DEV, "eth01")).isEqualTo(new SourceCounters(6, 15));
+        assertThat(parse(NET_DEV, "veth-rx")).isEqualTo(new SourceCounters(2, 0));
+        assertThat(parse(NET_DEV, "lo")).isEqualTo(new SourceCounters(789, 0));
     }
 
     @Test
     void anAbsentInterfaceOrAMangledLineGivesNothing() {
-        assertThat(InterfaceStatistics.parse(NET_DEV, "eth")).isNull();
-        assertThat(InterfaceStatistics.parse(NET_DEV, "face")).isNull();
-        assertThat(InterfaceStatistics.parse("", "eth0")).isNull();
-        assertThat(InterfaceStatistics.parse("  eth0: 1 2 3\n", "eth0")).isNull();
-        assertThat(InterfaceStatistics.parse("  eth0: 1 x 3 4 5 6\n", "eth0")).isNull();
-        assertThat(InterfaceStatistics.parse("  eth0: 1 -2 3 4 5 6\n", "eth0")).isNull();
-        assertThat(InterfaceStatistics.parse("  eth0: 1 99999999999999999999 3 4 5 6\n", "eth0")).isNull();
+        assertThat(parse(NET_DEV, "eth")).isNull();
+        assertThat(parse(NET_DEV, "face")).isNull();
+        assertThat(parse("", "eth0")).isNull();
+        assertThat(parse("  eth0: 1 2 3\n", "eth0")).isNull();
+        assertThat(parse("  eth0: 1 x 3 4 5 6\n", "eth0")).isNull();
+        assertThat(parse("  eth0: 1 -2 3 4 5 6\n", "eth0")).isNull();
+        assertThat(parse("  eth0: 1 99999999999999999999 3 4 5 6\n", "eth0")).isNull();
+        assertThat(parse("  eth0: 1 2x 3 4 5 6\n", "eth0")).isNull();
+        assertThat(parse("  eth0:\n  eth1: 1 2 3 4 5 6\n", "eth0")).isNull();
+        assertThat(parse("  eth0: 1 2 3 4 5", "eth0")).isEqualTo(new SourceCounters(2, 9));
+    }
+
+    private static SourceCounters parse(String text, String interfaceName) {
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        return InterfaceStatistics.parse(bytes, bytes.length, interfaceName.getBytes(StandardCharsets.US_ASCII));
     }
 
     @Test
