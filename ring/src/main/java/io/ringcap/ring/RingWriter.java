@@ -136,15 +136,20 @@ public final class RingWriter implements AutoCloseable {
     public void write(MemorySegment frame, long frameOffset, int capturedLength, int originalLength,
         long timestampNanos, int sourceId, int flags) {
         int length = capturedLength;
-        if (length > maxCapturedLength) {
-            length = maxCapturedLength;
+        if (length > maxCapturedLength || length < 0) {
+            length = cutToMax(length);
             flags |= FLAG_TRUNCATED;
-        } else if (length < 0) {
-            throw new IllegalArgumentException("frame length " + length + " is negative");
         }
         long offset = reserve(alignedRecordLength(length));
         MemorySegment.copy(frame, frameOffset, data, offset + HEADER_LENGTH, length);
         complete(offset, length, originalLength, timestampNanos, sourceId, flags);
+    }
+
+    private int cutToMax(int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("frame length " + length + " is negative");
+        }
+        return maxCapturedLength;
     }
 
     /**
@@ -155,16 +160,21 @@ public final class RingWriter implements AutoCloseable {
     private long reserve(long recordLength) {
         long offset = position & mask;
         if (offset + recordLength > capacity) {
-            long paddingLength = capacity - offset;
-            announce(position + paddingLength + recordLength);
-            data.set(ValueLayout.JAVA_INT, offset + LENGTH_OFFSET, (int) paddingLength);
-            data.set(ValueLayout.JAVA_SHORT, offset + TYPE_OFFSET, TYPE_PADDING);
-            indexRecordStart(position);
-            position += paddingLength;
-            return 0;
+            return padToStart(offset, recordLength);
         }
         announce(position + recordLength);
         return offset;
+    }
+
+    /** Fills the end of the buffer from {@code offset} with a padding record; the record goes at offset 0. */
+    private long padToStart(long offset, long recordLength) {
+        long paddingLength = capacity - offset;
+        announce(position + paddingLength + recordLength);
+        data.set(ValueLayout.JAVA_INT, offset + LENGTH_OFFSET, (int) paddingLength);
+        data.set(ValueLayout.JAVA_SHORT, offset + TYPE_OFFSET, TYPE_PADDING);
+        indexRecordStart(position);
+        position += paddingLength;
+        return 0;
     }
 
     /** Writes the header of the record at {@code offset} (the write position) and moves past it. */
@@ -182,8 +192,8 @@ public final class RingWriter implements AutoCloseable {
         data.set(ValueLayout.JAVA_LONG, offset + SEQUENCE_OFFSET, nextSequence);
         data.set(ValueLayout.JAVA_LONG, offset + TIMESTAMP_OFFSET, timestampNanos);
         indexRecordStart(position);
+        // The claim, if any, is spent: position moves past it, so commit's check fails until the next claim.
         position += alignedRecordLength(capturedLength);
-        claimedPosition = -1;
         nextSequence++;
         bytesWritten += capturedLength;
     }
@@ -283,19 +293,27 @@ public final class RingWriter implements AutoCloseable {
 
     private void announce(long end) {
         if (end > announcedIntent) {
-            announcedIntent = end + intentLookahead;
-            header.tailIntent(announcedIntent);
-            // The record's bytes must not become visible before the intent that warns readers about them.
-            VarHandle.storeStoreFence();
+            announceAhead(end);
         }
+    }
+
+    private void announceAhead(long end) {
+        announcedIntent = end + intentLookahead;
+        header.tailIntent(announcedIntent);
+        // The record's bytes must not become visible before the intent that warns readers about them.
+        VarHandle.storeStoreFence();
     }
 
     private void indexRecordStart(long recordPosition) {
         long chunk = recordPosition >>> indexChunkShift;
         if (chunk != lastIndexedChunk) {
-            LONG.setOpaque(index, (chunk & indexMask) * Long.BYTES, recordPosition);
-            lastIndexedChunk = chunk;
+            index(chunk, recordPosition);
         }
+    }
+
+    private void index(long chunk, long recordPosition) {
+        LONG.setOpaque(index, (chunk & indexMask) * Long.BYTES, recordPosition);
+        lastIndexedChunk = chunk;
     }
 
     /**

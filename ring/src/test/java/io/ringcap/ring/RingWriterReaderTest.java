@@ -218,6 +218,14 @@ class RingWriterReaderTest {
             assertThatThrownBy(() -> writer.claim(writer.maxCapturedLength() + 1))
                 .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> writer.claim(-1)).isInstanceOf(IllegalArgumentException.class);
+            writer.claim(10);
+            writer.commit(10, 10, 0, 0, 0);
+            assertThatThrownBy(() -> writer.commit(10, 10, 0, 0, 0)).as("a claim is committed once")
+                .isInstanceOf(IllegalStateException.class);
+            writer.claim(10);
+            writer.write(MemorySegment.ofArray(new byte[10]), 0, 10, 10, 0, 0, 0);
+            assertThatThrownBy(() -> writer.commit(10, 10, 0, 0, 0)).as("a write spends an open claim")
+                .isInstanceOf(IllegalStateException.class);
         }
     }
 
