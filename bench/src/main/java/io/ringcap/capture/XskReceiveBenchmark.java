@@ -1,6 +1,8 @@
 package io.ringcap.capture;
 
+import io.ringcap.linux.VirtualMemory;
 import io.ringcap.linux.XdpSocketLayouts;
+import io.ringcap.ring.Hugetlbfs;
 import io.ringcap.ring.RingFile;
 import io.ringcap.ring.RingWriter;
 import io.ringcap.ring.TimestampSource;
@@ -39,7 +41,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * both indices with release stores. {@link #kernelSideOnly} measures that part alone, to subtract.
  *
  * <p>Frames are {@code frameSize} bytes already in the UMEM (the kernel's copy is not ours to count); the ring is
- * a 64 MiB file in /dev/shm. Scores are ns per packet.
+ * a 64 MiB file. {@code pages=normal}: UMEM in 4 KiB pages, ring in /dev/shm; {@code pages=huge}: as a
+ * production capture has them when huge pages are reserved (UMEM from the huge page pool, as
+ * {@code XskSocket} maps it; ring on the first hugetlbfs mount), which needs {@code sysctl vm.nr_hugepages}
+ * of at least 40 and a hugetlbfs mount. Scores are ns per packet.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -61,6 +66,10 @@ public class XskReceiveBenchmark {
     @Param({"64", "1500"})
     public int frameSize;
 
+    @Param("normal")
+    public String pages;
+
+    private boolean huge;
     private Arena arena;
     private Path ringPath;
     private RingWriter writer;
@@ -75,7 +84,13 @@ public class XskReceiveBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         arena = Arena.ofShared();
-        umem = arena.allocate((long) FRAMES * FRAME_SIZE, 4096);
+        huge = switch (pages) {
+            case "normal" -> false;
+            case "huge" -> true;
+            default -> throw new IllegalArgumentException("pages is normal or huge, not " + pages);
+        };
+        umem = huge ? VirtualMemory.mapAnonymous((long) FRAMES * FRAME_SIZE, true)
+            : arena.allocate((long) FRAMES * FRAME_SIZE, 4096);
         fill = arena.allocate(DESCRIPTORS + FRAMES * UMEM_ADDRESS_SIZE, 4096);
         rx = arena.allocate(DESCRIPTORS + FRAMES * XDP_DESC.byteSize(), 4096);
         for (int i = 0; i < FRAMES; i++) {
@@ -90,7 +105,11 @@ public class XskReceiveBenchmark {
             offsets.set(JAVA_LONG, ring + RING_FLAGS_OFFSET, FLAGS);
             offsets.set(JAVA_LONG, ring + RING_DESC_OFFSET, DESCRIPTORS);
         }
-        ringPath = Path.of("/dev/shm", "ringcap-bench-xsk-" + ProcessHandle.current().pid() + ".ring");
+        Path directory = huge ? Hugetlbfs.mounts().stream().findFirst().map(Hugetlbfs.Mount::mountPoint)
+            .orElseThrow(() -> new IllegalStateException("pages=huge needs a hugetlbfs mount, e.g. "
+                + "'mount -t hugetlbfs none /dev/hugepages'"))
+            : Path.of("/dev/shm");
+        ringPath = directory.resolve("ringcap-bench-xsk-" + ProcessHandle.current().pid() + ".ring");
         RingFile.create(ringPath, 64L << 20, true).close();
         writer = RingWriter.open(ringPath, TimestampSource.XDP_TAI, "ringcap bench xsk");
         writer.prefault();
@@ -102,6 +121,9 @@ public class XskReceiveBenchmark {
         writer.close();
         Files.deleteIfExists(ringPath);
         arena.close();
+        if (huge) {
+            VirtualMemory.unmap(umem);
+        }
     }
 
     /** The kernel's part, then one poll of the socket and one publication. */
