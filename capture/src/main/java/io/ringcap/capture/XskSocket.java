@@ -142,8 +142,8 @@ final class XskSocket implements AutoCloseable {
 
     /**
      * A socket over rings laid out as the kernel lays them out ({@code offsets} as XDP_MMAP_OFFSETS gives
-     * them), with no kernel and no file descriptor: for benchmarks of the receive loop alone. The caller
-     * plays the kernel's part: it takes addresses from {@code fill} and produces descriptors into {@code rx}.
+     * them), with no kernel and no file descriptor ({@link InMemoryXskRings} plays the kernel's part); closing
+     * it leaves that memory to its owner.
      */
     static XskSocket overMemory(MemorySegment umem, MemorySegment fill, MemorySegment rx, MemorySegment offsets,
         int frames, int frameSize, int sourceId) {
@@ -223,6 +223,10 @@ final class XskSocket implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (fd < 0) {
+            wakeArena.close();
+            return;
+        }
         try {
             unmapQuietly(rx);
             unmapQuietly(fill);
