@@ -3,7 +3,6 @@ package io.ringcap.capture;
 import io.ringcap.linux.BpfFileSystem;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -16,19 +15,15 @@ import java.util.List;
  * @param hugePages     put each UMEM in huge pages when the pool has them
  * @param pinDirectory  where the filter map is pinned for {@code ringcap filter}; null for
  *                      {@code /sys/fs/bpf/ringcap/<interface>}
- * @param warmUp        how long the receive loop runs on synthetic frames, before the real sockets get any
- *                      traffic, so that it is compiled when traffic comes ({@link XskWarmUp}); zero for none
  */
 public record AfXdpConfig(XdpMode mode, List<Integer> queues, int frames, int frameSize, boolean hugePages,
-                          Path pinDirectory, Duration warmUp) {
+                          Path pinDirectory) {
     /**
      * Native mode where possible, every queue, 65536 frames of 2 KiB per socket (128 MiB: frames up to 1792
      * bytes, 440 ms of 150 kpps while the capture thread is held up), huge pages if any. A JVM capture thread
-     * can be held up for 100-300 ms while its code is compiled or recompiled; the UMEM must cover that. A
-     * second's warm-up first, which is when C2 has compiled the loop on a 2-core machine.
+     * can be held up for 100-300 ms while its code is compiled or recompiled; the UMEM must cover that.
      */
-    public static final AfXdpConfig DEFAULT = new AfXdpConfig(XdpMode.AUTO, List.of(), 65536, 2048, true, null,
-        XskWarmUp.DEFAULT_DURATION);
+    public static final AfXdpConfig DEFAULT = new AfXdpConfig(XdpMode.AUTO, List.of(), 65536, 2048, true, null);
 
     public AfXdpConfig {
         if (frames < 64 || Integer.bitCount(frames) != 1) {
@@ -41,9 +36,6 @@ public record AfXdpConfig(XdpMode mode, List<Integer> queues, int frames, int fr
             if (queue < 0 || queue > 1023) {
                 throw new IllegalArgumentException("queue " + queue + " is outside 0..1023");
             }
-        }
-        if (warmUp.isNegative()) {
-            throw new IllegalArgumentException("warm-up must not be negative, got " + warmUp);
         }
         queues = List.copyOf(queues);
     }
@@ -69,16 +61,11 @@ public record AfXdpConfig(XdpMode mode, List<Integer> queues, int frames, int fr
 
     /** This configuration with {@code directory} as the pin directory. */
     public AfXdpConfig withPinDirectory(Path directory) {
-        return new AfXdpConfig(mode, queues, frames, frameSize, hugePages, directory, warmUp);
+        return new AfXdpConfig(mode, queues, frames, frameSize, hugePages, directory);
     }
 
     /** This configuration in {@code xdpMode}. */
     public AfXdpConfig withMode(XdpMode xdpMode) {
-        return new AfXdpConfig(xdpMode, queues, frames, frameSize, hugePages, pinDirectory, warmUp);
-    }
-
-    /** This configuration with a warm-up of {@code duration} (zero for none). */
-    public AfXdpConfig withWarmUp(Duration duration) {
-        return new AfXdpConfig(mode, queues, frames, frameSize, hugePages, pinDirectory, duration);
+        return new AfXdpConfig(xdpMode, queues, frames, frameSize, hugePages, pinDirectory);
     }
 }

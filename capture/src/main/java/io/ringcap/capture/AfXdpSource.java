@@ -100,10 +100,6 @@ public final class AfXdpSource implements PacketSource {
                     config.frameSize(), config.hugePages(), warnings);
                 opened.add(sockets[i]);
             }
-            if (config.warmUp().isPositive()) {
-                // Before the program is attached, while nothing can reach the sockets and pile up in them.
-                XskWarmUp.run(config.warmUp());
-            }
             XdpAttachment attachment = XdpAttachment.attach(interfaceName, interfaceIndex, config.mode(), filter.fd(),
                 socketMap, warnings);
             opened.add(attachment);

@@ -11,8 +11,11 @@ import java.util.concurrent.locks.LockSupport;
  * source's buffer must hold. For recording on shared machines; {@link BusySpinIdleStrategy} for latency.
  */
 public final class BatchingIdleStrategy implements IdleStrategy {
-    /** Defaults: batches of 1024 packets, parks from 50 µs to 10 ms. */
-    public static final int DEFAULT_TARGET_BATCH = 1024;
+    /**
+     * Defaults: batches of 4096 packets, parks from 50 µs to 10 ms. With 1024 an afpacket capture of 650k
+     * packets/s on veth spent ~14 ns a packet on wake-ups alone (capture thread 70-105 ns a packet, 42 with 4096).
+     */
+    public static final int DEFAULT_TARGET_BATCH = 4096;
     public static final long DEFAULT_MIN_PARK_NANOS = 50_000;
     public static final long DEFAULT_MAX_PARK_NANOS = 10_000_000;
 

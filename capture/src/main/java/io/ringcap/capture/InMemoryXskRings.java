@@ -16,8 +16,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * the descriptors), every frame first in the fill ring, and {@link #receive} doing what the kernel and
  * ringcap's XDP program do for each frame: take an address from the fill ring, write the program's metadata
  * in front of the frame, put an RX descriptor in the RX ring, and publish both indices with release stores.
- * {@link #socket} reads it all with the real receive loop. For the receive loop's warm-up, its tests and
- * its benchmark: no kernel, no privilege.
+ * {@link #socket} reads it all with the real receive loop. For the receive loop's tests and its
+ * benchmark: no kernel, no privilege.
  *
  * <pre>
  *  fill / rx ring:  0                64               128              192

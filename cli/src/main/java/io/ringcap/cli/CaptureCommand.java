@@ -290,7 +290,7 @@ final class CaptureCommand implements Callable<Integer> {
     private AfXdpConfig xdpConfig() {
         try {
             return new AfXdpConfig(xdpMode, queues == null ? List.of() : queues, umemFrames, frameSize, true,
-                AfXdpConfig.defaultPinDirectory(namespace, interfaceName), AfXdpConfig.DEFAULT.warmUp());
+                AfXdpConfig.defaultPinDirectory(namespace, interfaceName));
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
