@@ -14,7 +14,8 @@
 # "afxdp afpacket udp tcpdump netsniff-ng xdpdump datagramchannel"), BENCH_SETTLE (seconds between the generator's end and reading
 # the capturer's CPU time, default 1.2: tcpdump hands over a TPACKET_V3 block that is not full only after its 1 s
 # timeout), BENCH_WARMUP (seconds of unmeasured traffic first, default 4), BENCH_WARMUP_RATE (its rate, default
-# "same": the measured run's), BENCH_RING_SIZE (the ringcap capturers' ring, default 256m), JAVA_HOME (a JDK 25).
+# "same": the measured run's), BENCH_RING_SIZE (the ringcap capturers' ring, default 256m), BENCH_RINGCAP_ARGS (more
+# arguments for ringcap capture, e.g. "--umem-frames 262144"), JAVA_HOME (a JDK 25).
 #
 # CPU time is the capturer process's, all threads, from when the first packet reaches veth-rx to BENCH_SETTLE after
 # the generator exits: utime+stime from /proc/PID/stat (10 ms ticks), and the same sum read with nanosecond
@@ -49,6 +50,7 @@ rates=${BENCH_RATES:-"100k 200k max"}
 capturers=${BENCH_CAPTURERS:-"afxdp afpacket udp tcpdump netsniff-ng xdpdump datagramchannel"}
 settle=${BENCH_SETTLE:-1.2}
 ring_size=${BENCH_RING_SIZE:-256m}
+read -r -a ringcap_args <<<"${BENCH_RINGCAP_ARGS:-}"
 warmup=${BENCH_WARMUP:-4}
 warmup_rate=${BENCH_WARMUP_RATE:-same}
 group=239.1.9.1
@@ -166,7 +168,7 @@ start_capturer() {
   case $1 in
     afxdp|afpacket|udp)
       cmd=("$ringcap" capture --source "$1" --idle park --iface veth-rx --group "$group:$port"
-           --ring "$ring" --size "$ring_size") ;;
+           --ring "$ring" --size "$ring_size" ${ringcap_args[@]+"${ringcap_args[@]}"}) ;;
     tcpdump)
       cmd=(tcpdump -i veth-rx -w /dev/null udp) ;;
     xdpdump)

@@ -96,7 +96,8 @@ public final class AfXdpSource implements PacketSource {
             opened.add(() -> Sockets.close(socketMap));
             XskSocket[] sockets = new XskSocket[queues.size()];
             for (int i = 0; i < sockets.length; i++) {
-                sockets[i] = XskSocket.open(interfaceName, interfaceIndex, queues.get(i), config.frames(),
+                sockets[i] = XskSocket.open(interfaceName, interfaceIndex, queues.get(i),
+                    config.framesPerQueue(queues.size()),
                     config.frameSize(), config.hugePages(), warnings);
                 opened.add(sockets[i]);
             }

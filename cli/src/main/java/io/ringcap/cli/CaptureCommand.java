@@ -82,9 +82,10 @@ final class CaptureCommand implements Callable<Integer> {
         description = "afxdp: receive queues to take packets from, one AF_XDP socket each. Default: all.")
     List<Integer> queues;
 
-    @Option(names = "--umem-frames", paramLabel = "N", defaultValue = "65536",
-        description = "afxdp: UMEM frames per queue, a power of two. Default: ${DEFAULT-VALUE}.")
-    int umemFrames;
+    @Option(names = "--umem-frames", paramLabel = "N",
+        description = "afxdp: UMEM frames per queue, a power of two. Default: 512 MiB of frames shared out among"
+            + " the queues, at least 65536 each.")
+    Integer umemFrames;
 
     @Option(names = "--frame-size", paramLabel = "BYTES", defaultValue = "2048",
         description = "afxdp: bytes per UMEM frame, 2048 (frames up to 1792 bytes) or 4096 (jumbo)."
@@ -289,7 +290,8 @@ final class CaptureCommand implements Callable<Integer> {
 
     private AfXdpConfig xdpConfig() {
         try {
-            return new AfXdpConfig(xdpMode, queues == null ? List.of() : queues, umemFrames, frameSize, true,
+            return new AfXdpConfig(xdpMode, queues == null ? List.of() : queues,
+                umemFrames == null ? AfXdpConfig.AUTO_FRAMES : umemFrames, frameSize, true,
                 AfXdpConfig.defaultPinDirectory(namespace, interfaceName));
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
