@@ -1,6 +1,7 @@
 package io.ringcap.capture;
 
 import io.ringcap.linux.Bpf;
+import io.ringcap.linux.BpfFileSystem;
 import io.ringcap.linux.BpfLayouts;
 import io.ringcap.linux.Errno;
 import io.ringcap.linux.LinuxException;
@@ -155,22 +156,33 @@ public final class XdpFilterTable implements AutoCloseable {
 
     /**
      * Removes the pin, so that the map goes away with its last user, and the pin directory with it when
-     * nothing else is pinned there.
+     * nothing else is pinned there; below /sys/fs/bpf/ringcap also the directories above it that are left
+     * empty (a namespace's, for {@code --netns}), up to that one.
      */
     public void unpin() {
         try {
             Files.deleteIfExists(pinPath);
+            Path ringcapRoot = Path.of(BpfFileSystem.DEFAULT_MOUNT, "ringcap");
             Path directory = pinPath.getParent();
-            if (Files.isDirectory(directory)) {
-                try (var left = Files.list(directory)) {
-                    if (left.findAny().isEmpty()) {
-                        Files.deleteIfExists(directory);
-                    }
-                }
+            while (directory != null && deleteIfEmpty(directory) && directory.getParent() != null
+                && directory.getParent().startsWith(ringcapRoot) && !directory.getParent().equals(ringcapRoot)) {
+                directory = directory.getParent();
             }
         } catch (IOException e) {
             throw new CaptureException("cannot remove the pinned XDP filter " + pinPath + ": " + e.getMessage(), e);
         }
+    }
+
+    private static boolean deleteIfEmpty(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return false;
+        }
+        try (var left = Files.list(directory)) {
+            if (left.findAny().isPresent()) {
+                return false;
+            }
+        }
+        return Files.deleteIfExists(directory);
     }
 
     private static MemorySegment key(Arena arena, FilterRule rule) {

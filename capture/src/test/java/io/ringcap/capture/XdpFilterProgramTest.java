@@ -342,4 +342,21 @@ class XdpFilterProgramTest {
             .isExactlyInstanceOf(CaptureException.class)
             .hasMessageContaining("is 'ringcap capture --source afxdp' running");
     }
+
+    @Test
+    void unpinningANamespacesFilterLeavesNoEmptyDirectoryBelowTheRingcapRootButKeepsTheRoot() {
+        Path root = Path.of(BpfFileSystem.DEFAULT_MOUNT, "ringcap");
+        Path namespace = root.resolve("ringcap-test-ns-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        Path pins = namespace.resolve("veth-x");
+        BpfFileSystem.ensureMounted(Path.of(BpfFileSystem.DEFAULT_MOUNT), pins);
+        XdpFilterTable inNamespace = XdpFilterTable.create(pins);
+        inNamespace.close();
+        assertThat(pins.resolve("filter")).exists();
+
+        inNamespace.unpin();
+
+        assertThat(pins).doesNotExist();
+        assertThat(namespace).doesNotExist();
+        assertThat(root).isDirectory();
+    }
 }
