@@ -5,6 +5,7 @@ import io.ringcap.linux.BpfFileSystem;
 import io.ringcap.linux.BpfLayouts;
 import io.ringcap.linux.Clocks;
 import io.ringcap.linux.LinuxException;
+import io.ringcap.linux.NetworkInterfaces;
 import io.ringcap.linux.Sockets;
 import io.ringcap.ring.RingWriter;
 import io.ringcap.ring.TimestampSource;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -266,7 +268,20 @@ public final class AfXdpSource implements PacketSource {
     }
 
     /** Queue numbers from /sys/class/net/IF/queues/rx-N; queue 0 alone when sysfs does not show the interface. */
+    /**
+     * Every receive queue of the interface: counted with ETHTOOL_GCHANNELS, which answers for the calling thread's
+     * network namespace (sysfs shows the namespace it was mounted in, so it cannot list the queues of an
+     * interface reached with {@code --netns}); for a driver that does not report channels, listed in sysfs.
+     */
     private static List<Integer> receiveQueues(String interfaceName, List<String> warnings) {
+        try {
+            int count = NetworkInterfaces.receiveQueueCount(interfaceName);
+            if (count > 0) {
+                return IntStream.range(0, count).boxed().toList();
+            }
+        } catch (LinuxException e) {
+            // below: the driver has no channel count
+        }
         Path directory = Path.of("/sys/class/net", interfaceName, "queues");
         try (Stream<Path> entries = Files.list(directory)) {
             List<Integer> queues = entries.map(path -> path.getFileName().toString())
@@ -278,10 +293,10 @@ public final class AfXdpSource implements PacketSource {
                 return queues;
             }
         } catch (IOException | NumberFormatException e) {
-            // below: sysfs of another network namespace, or an unusual driver
+            // below: an unusual driver
         }
-        warnings.add("cannot list the receive queues of " + interfaceName + " in " + directory
-            + ": capturing queue 0 only (name them with --queues)");
+        warnings.add("cannot count the receive queues of " + interfaceName + " (no ethtool channels, nothing in "
+            + directory + "): capturing queue 0 only (name them with --queues)");
         return List.of(0);
     }
 

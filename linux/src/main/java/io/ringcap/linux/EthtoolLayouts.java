@@ -8,8 +8,9 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * The ethtool commands {@code ringcap doctor} issues through {@code ioctl(SIOCETHTOOL)}, with
- * {@code ifr_data} pointing at one of these structures (from {@code <linux/ethtool.h>}).
+ * The ethtool commands ringcap issues through {@code ioctl(SIOCETHTOOL)} ({@code ringcap doctor}, and the
+ * afxdp source counting receive queues), with {@code ifr_data} pointing at one of these structures (from
+ * {@code <linux/ethtool.h>}).
  * <pre>
  * struct ethtool_ts_info (44 bytes)          struct ethtool_drvinfo (196 bytes)
  *  0 | cmd = ETHTOOL_GET_TS_INFO u32 |        0 | cmd = ETHTOOL_GDRVINFO u32 |
@@ -20,11 +21,17 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * 28 | rx_filters u32 (1 &lt;&lt; FILTER_*) |     132 | erom_version[32]           |
  * 32 | rx_reserved[3] u32            |      164 | reserved2[12]              |
  *                                            176 | n_priv_flags, n_stats, testinfo_len, eedump_len, regdump_len u32 |
+ *
+ * struct ethtool_channels (36 bytes)
+ *  0 | cmd = ETHTOOL_GCHANNELS u32 |
+ *  4 | max_rx, max_tx, max_other, max_combined u32 |
+ * 20 | rx_count u32 | 24 | tx_count u32 | 28 | other_count u32 | 32 | combined_count u32 |
  * </pre>
  */
 public final class EthtoolLayouts {
     public static final int ETHTOOL_GDRVINFO = 0x03;
     public static final int ETHTOOL_GET_TS_INFO = 0x41;
+    public static final int ETHTOOL_GCHANNELS = 0x3c;
 
     /** {@code so_timestamping} bits (from {@code <linux/net_tstamp.h>}). */
     public static final int SOF_TIMESTAMPING_TX_HARDWARE = 1;
@@ -71,6 +78,20 @@ public final class EthtoolLayouts {
     public static final long DRVINFO_VERSION_OFFSET = DRVINFO.byteOffset(groupElement("version"));
     public static final long DRVINFO_FW_VERSION_OFFSET = DRVINFO.byteOffset(groupElement("fw_version"));
     public static final long DRVINFO_BUS_INFO_OFFSET = DRVINFO.byteOffset(groupElement("bus_info"));
+
+    /** {@code struct ethtool_channels}. */
+    public static final StructLayout CHANNELS = MemoryLayout.structLayout(
+        JAVA_INT.withName("cmd"),
+        JAVA_INT.withName("max_rx"),
+        JAVA_INT.withName("max_tx"),
+        JAVA_INT.withName("max_other"),
+        JAVA_INT.withName("max_combined"),
+        JAVA_INT.withName("rx_count"),
+        JAVA_INT.withName("tx_count"),
+        JAVA_INT.withName("other_count"),
+        JAVA_INT.withName("combined_count"));
+    public static final long CHANNELS_RX_COUNT_OFFSET = CHANNELS.byteOffset(groupElement("rx_count"));
+    public static final long CHANNELS_COMBINED_COUNT_OFFSET = CHANNELS.byteOffset(groupElement("combined_count"));
 
     private EthtoolLayouts() {
     }

@@ -83,6 +83,20 @@ public final class NetworkInterfaces {
         }
     }
 
+    /**
+     * How many receive queues the interface has (ETHTOOL_GCHANNELS: receive-only plus combined channels), as seen
+     * from the calling thread's network namespace; needs no privilege. Fails (EOPNOTSUPP) for drivers that do not
+     * report channels.
+     */
+    public static int receiveQueueCount(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment channels = ethtool(arena, name, EthtoolLayouts.CHANNELS, EthtoolLayouts.ETHTOOL_GCHANNELS,
+                "ETHTOOL_GCHANNELS");
+            return channels.get(JAVA_INT, EthtoolLayouts.CHANNELS_RX_COUNT_OFFSET)
+                + channels.get(JAVA_INT, EthtoolLayouts.CHANNELS_COMBINED_COUNT_OFFSET);
+        }
+    }
+
     /** Issues ethtool command {@code cmd} (its structure's first field) and returns the filled structure. */
     private static MemorySegment ethtool(Arena arena, String name, MemoryLayout layout, int cmd, String cmdName) {
         MemorySegment command = arena.allocate(layout);

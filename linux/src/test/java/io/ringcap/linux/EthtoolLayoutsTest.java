@@ -41,13 +41,23 @@ class EthtoolLayoutsTest {
     }
 
     @Test
+    void channelsMatchEthtoolH() {
+        assertThat(CHANNELS.byteSize()).isEqualTo(36);
+        assertThat(CHANNELS_RX_COUNT_OFFSET).isEqualTo(20);
+        assertThat(CHANNELS_COMBINED_COUNT_OFFSET).isEqualTo(32);
+        assertThat(ETHTOOL_GCHANNELS).isEqualTo(0x3c);
+    }
+
+    @Test
     void memberNamesAndOrderAreThoseOfTheInstalledHeader() throws Exception {
         assumeTrue(Files.isReadable(HEADER), "no " + HEADER + " (install linux-libc-dev) to compare with");
         String header = Files.readString(HEADER);
         assertThat(members(header, "ethtool_ts_info")).isEqualTo(names(TS_INFO));
         assertThat(members(header, "ethtool_drvinfo")).isEqualTo(names(DRVINFO));
+        assertThat(members(header, "ethtool_channels")).isEqualTo(names(CHANNELS));
         assertThat(header).containsPattern("#define ETHTOOL_GET_TS_INFO\\s+0x00000041")
-            .containsPattern("#define ETHTOOL_GDRVINFO\\s+0x00000003");
+            .containsPattern("#define ETHTOOL_GDRVINFO\\s+0x00000003")
+            .containsPattern("#define ETHTOOL_GCHANNELS\\s+0x0000003c");
     }
 
     private static String members(String header, String struct) {

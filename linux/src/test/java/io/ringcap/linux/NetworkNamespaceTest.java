@@ -48,6 +48,32 @@ class NetworkNamespaceTest {
     }
 
     @Test
+    void receiveQueuesAreCountedInTheCallingThreadsNamespace() throws Exception {
+        Process holder = namespaceHolder();
+        try {
+            Path namespace = Path.of("/proc/" + holder.pid() + "/ns/net");
+            // Both ends inside the private namespace: they go with it.
+            assumeTrue(Files.isExecutable(Path.of("/usr/bin/nsenter")), "needs nsenter(1) from util-linux");
+            Process add = new ProcessBuilder("/usr/bin/nsenter", "--target", String.valueOf(holder.pid()), "--net",
+                "ip", "link", "add", "rq-a", "numrxqueues", "3", "type", "veth", "peer", "name", "rq-b")
+                .redirectErrorStream(true).start();
+            assertThat(add.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(add.exitValue()).as(new String(add.getInputStream().readAllBytes())).isZero();
+            int[] counted = onOwnThread(() -> {
+                NetworkNamespace.enter(namespace);
+                LinuxException noChannels = catchThrowableOfType(LinuxException.class,
+                    () -> NetworkInterfaces.receiveQueueCount("lo"));
+                return new int[] {NetworkInterfaces.receiveQueueCount("rq-a"), noChannels.errno()};
+            });
+            assertThat(counted[0]).isEqualTo(3);
+            assertThat(counted[1]).as("loopback reports no channels").isEqualTo(Errno.EOPNOTSUPP);
+        } finally {
+            holder.destroy();
+            holder.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void xdpProgramLinksToLoopbackOfAPrivateNamespace() throws Exception {
         Process holder = namespaceHolder();
         try {
