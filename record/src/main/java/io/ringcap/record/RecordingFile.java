@@ -39,12 +39,12 @@ final class RecordingFile {
     private long durableOffset;
     private long durablePackets;
 
-    private RecordingFile(Path directory, String name, FileOutput output, int bufferBytes, long startNanos,
-        int snapLength, String sourceDescription, long sourceDrops) {
+    private RecordingFile(Path directory, String name, FileOutput output, long startNanos, int snapLength,
+        String sourceDescription, long sourceDrops) {
         this.directory = directory;
         this.name = name;
         this.output = output;
-        this.writer = new PcapngWriter(output, bufferBytes);
+        this.writer = new PcapngWriter(output);
         this.startNanos = startNanos;
         this.lastNanos = startNanos;
         this.snapLength = snapLength;
@@ -61,8 +61,8 @@ final class RecordingFile {
             name = RecordingName.of(startNanos, n);
         }
         FileOutput output = FileOutput.create(directory.resolve(RecordingName.part(name)), direct, bufferBytes);
-        RecordingFile file = new RecordingFile(directory, name, output, bufferBytes, startNanos, snapLength,
-            sourceDescription, sourceDrops);
+        RecordingFile file = new RecordingFile(directory, name, output, startNanos, snapLength, sourceDescription,
+            sourceDrops);
         file.writer.writeSectionHeader(null, System.getProperty("os.name") + " " + System.getProperty("os.version"),
             "ringcap record", ringDescription);
         file.index.contextBlock(0, file.writer.bytesWritten());
@@ -151,19 +151,16 @@ final class RecordingFile {
      * its final name. A failure to write the index is reported and survived: extraction then scans.
      */
     Path rename(boolean force, boolean scanIndex, Consumer<String> events) throws IOException {
-        closeQuietly();
+        close();
         long length = output.length();
         Path part = directory.resolve(RecordingName.part(name));
         RecordingIndex built = scanIndex ? IndexBuilder.scan(part).build(length) : index.build(length);
         return publish(directory, name, built, force, events);
     }
 
-    private void closeQuietly() throws IOException {
-        try {
-            writer.close();
-        } catch (IOException e) {
-            // Only after a cut: the output discards what the writer still held.
-        }
+    private void close() throws IOException {
+        // Hands the writer's buffer back; after a cut the output discards what it still held.
+        writer.close();
         output.close();
     }
 
