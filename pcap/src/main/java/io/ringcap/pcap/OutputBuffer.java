@@ -25,6 +25,8 @@ final class OutputBuffer implements AutoCloseable {
     private MemorySegment segment;
     private int capacity;
     private int limit;
+    /** Length of the block last committed, while it can still be retracted; else 0. */
+    private int lastLength;
     private long taken;
 
     /** Buffers for {@code channel} in a buffer of its own of {@code capacity} bytes, lent at once. */
@@ -77,6 +79,16 @@ final class OutputBuffer implements AutoCloseable {
     /** Publishes a block written at the offset {@link #claim} returned. */
     void commit(final int length) {
         limit += length;
+        lastLength = length;
+    }
+
+    /** Takes back the block last committed; the segment still holds it, since only claim and flush hand it over. */
+    void retract() {
+        if (lastLength == 0) {
+            throw new IllegalStateException("only the block last written, before a flush, can be retracted");
+        }
+        limit -= lastLength;
+        lastLength = 0;
     }
 
     long bytesWritten() {
@@ -88,6 +100,7 @@ final class OutputBuffer implements AutoCloseable {
      * bytes stay here and the next flush hands them over again.
      */
     void flush() throws IOException {
+        lastLength = 0;
         if (segment == MemorySegment.NULL) {
             return;
         }

@@ -230,6 +230,17 @@ public final class PcapngWriter implements Flushable, Closeable {
     }
 
     /**
+     * Takes back the block last written, as if it had never been: for a frame copied straight out of memory that
+     * another thread may overwrite meanwhile, which can only be checked after the copy (a reader of a shared ring
+     * that validates what it read). One block only, and only until the next flush.
+     *
+     * @throws IllegalStateException if the writer flushed since, or already retracted a block.
+     */
+    public void retract() {
+        out.retract();
+    }
+
+    /**
      * Writes an Interface Statistics Block: counters since the capture on this interface began.
      * Any count or time may be {@link #UNKNOWN} to leave its option out.
      *

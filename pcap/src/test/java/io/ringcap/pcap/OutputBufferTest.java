@@ -121,6 +121,47 @@ class OutputBufferTest {
     }
 
     @Test
+    void aRetractedPacketLeavesNoTraceEvenJustAfterANewSegment() throws IOException {
+        final TestSink sink = new TestSink(PcapngWriter.MIN_BUFFER_CAPACITY);
+        final MemoryChannel channel = new MemoryChannel();
+        try (PcapngWriter onSink = new PcapngWriter(sink);
+             PcapngWriter onChannel = new PcapngWriter(channel, PcapngWriter.MIN_BUFFER_CAPACITY)) {
+            for (final PcapngWriter writer : List.of(onSink, onChannel)) {
+                writer.writeSectionHeader(null, null, null, null);
+                writer.writeInterfaceDescription(1, 0, null, null, null);
+            }
+            for (int i = 0; i < 1_000; i++) {
+                final int takes = sink.takes;
+                final long before = onSink.bytesWritten();
+                onSink.writePacket(0, i, frames, 0, 1000, 1000, 0);
+                if (i % 3 == 0 || sink.takes > takes) {
+                    // Every third packet, and every one that was the first of a new segment, is taken back.
+                    onSink.retract();
+                    assertThat(onSink.bytesWritten()).isEqualTo(before);
+                } else {
+                    onChannel.writePacket(0, i, frames, 0, 1000, 1000, 0);
+                }
+            }
+        }
+        assertThat(sink.takes).isGreaterThan(2);
+        assertThat(sink.bytes()).isEqualTo(channel.toByteArray());
+    }
+
+    @Test
+    void onlyTheLastBlockCanBeRetractedAndOnlyBeforeAFlush() throws IOException {
+        try (PcapngWriter writer = new PcapngWriter(new TestSink(PcapngWriter.MIN_BUFFER_CAPACITY))) {
+            writer.writeSectionHeader(null, null, null, null);
+            writer.writeInterfaceDescription(1, 0, null, null, null);
+            writer.writePacket(0, 1, frames, 0, 10, 10, 0);
+            writer.retract();
+            assertThatThrownBy(writer::retract).isInstanceOf(IllegalStateException.class);
+            writer.writePacket(0, 2, frames, 0, 10, 10, 0);
+            writer.flush();
+            assertThatThrownBy(writer::retract).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
     void writingAPacketToASinkAllocatesNothing() throws IOException {
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         final MemorySegment reused = arena.allocate(1 << 20);

@@ -2,8 +2,10 @@ package io.ringcap.record;
 
 import io.ringcap.pcap.PcapTruncatedException;
 import io.ringcap.pcap.PcapngWriter;
+import io.ringcap.ring.RingRecord;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -31,6 +33,8 @@ final class RecordingFile {
     private final int snapLength;
     private final String sourceDescription;
     private final long sourceDropsAtStart;
+    /** Where the first packet after a gap is copied to be validated before its ISB is written. */
+    private final MemorySegment gapFrame;
     private int[] sourceIds = new int[4];
     private int interfaces;
     private long packets;
@@ -48,6 +52,7 @@ final class RecordingFile {
         this.startNanos = startNanos;
         this.lastNanos = startNanos;
         this.snapLength = snapLength;
+        this.gapFrame = Arena.ofAuto().allocate(Math.max(snapLength, 1), Long.BYTES);
         this.sourceDescription = sourceDescription;
         this.sourceDropsAtStart = sourceDrops;
     }
@@ -69,26 +74,57 @@ final class RecordingFile {
         return file;
     }
 
-    /** Writes a packet as an EPB; {@code dropCount} and {@code comment} mark a gap before it (-1 and null for none). */
-    void writePacket(long timestampNanos, MemorySegment frame, int capturedLength, int originalLength, int sourceId,
-        long dropCount, String comment) throws IOException {
+    /**
+     * Writes the frame of {@code record} as an EPB; {@code dropCount} and {@code comment} mark a gap before it (-1
+     * and null for none), which an ISB also marks, just before it. Returns false, having written nothing, if the
+     * ring's writer overwrote the frame while it was read.
+     */
+    boolean writePacket(RingRecord record, long timestampNanos, int originalLength, int sourceId, long dropCount,
+        String comment) throws IOException {
         int interfaceId = interfaceOf(sourceId);
+        if (dropCount >= 0) {
+            return writePacketAfterGap(record, interfaceId, timestampNanos, originalLength, dropCount, comment);
+        }
         long at = writer.bytesWritten();
-        writer.writePacket(interfaceId, timestampNanos, frame, 0, capturedLength, originalLength, 0, dropCount, comment);
-        index.packet(at, timestampNanos, frame, 0, capturedLength);
+        MemorySegment ring = record.buffer();
+        long frameOffset = record.frameOffset();
+        int capturedLength = record.capturedLength();
+        writer.writePacket(interfaceId, timestampNanos, ring, frameOffset, capturedLength, originalLength, 0);
+        long destination = UdpDestination.of(ring, frameOffset, capturedLength);
+        // Read-then-validate after copying straight out of the ring into the file's buffer: one copy, not two.
+        if (!record.isIntact()) {
+            writer.retract();
+            return false;
+        }
+        counted(at, timestampNanos, destination, capturedLength);
+        return true;
+    }
+
+    /**
+     * The first packet after a gap, with the ISB before it: the frame is copied and validated before anything is
+     * written, since only one block could be retracted. A copy more per gap, which is rare.
+     */
+    private boolean writePacketAfterGap(RingRecord record, int interfaceId, long timestampNanos, int originalLength,
+        long dropCount, String comment) throws IOException {
+        int capturedLength = record.capturedLength();
+        MemorySegment.copy(record.buffer(), record.frameOffset(), gapFrame, 0, capturedLength);
+        if (!record.isIntact()) {
+            return false;
+        }
+        writer.writeInterfaceStatistics(interfaceId, timestampNanos, startNanos, PcapngWriter.UNKNOWN,
+            PcapngWriter.UNKNOWN, PcapngWriter.UNKNOWN, lost + dropCount, comment);
+        long at = writer.bytesWritten();
+        writer.writePacket(interfaceId, timestampNanos, gapFrame, 0, capturedLength, originalLength, 0, dropCount,
+            comment);
+        lost += dropCount;
+        counted(at, timestampNanos, UdpDestination.of(gapFrame, 0, capturedLength), capturedLength);
+        return true;
+    }
+
+    private void counted(long at, long timestampNanos, long destination, int capturedLength) {
+        index.packet(at, timestampNanos, destination, capturedLength);
         packets++;
         lastNanos = Math.max(lastNanos, timestampNanos);
-    }
-
-    /** Marks a gap where it happened: an ISB carrying the loss so far in this file and a comment. */
-    void writeGap(int sourceId, long timestampNanos, long lostNow, String comment) throws IOException {
-        writer.writeInterfaceStatistics(interfaceOf(sourceId), timestampNanos, startNanos, PcapngWriter.UNKNOWN,
-            PcapngWriter.UNKNOWN, PcapngWriter.UNKNOWN, lost + lostNow, comment);
-    }
-
-    /** Counts {@code records} as lost in this file (they were marked on a packet). */
-    void lost(long records) {
-        lost += records;
     }
 
     private int interfaceOf(int sourceId) throws IOException {
