@@ -64,10 +64,7 @@ class OutputBufferTest {
         final List<Integer> refused = new ArrayList<>();
         try (PcapngWriter onSink = new PcapngWriter(sink);
              PcapngWriter onChannel = new PcapngWriter(channel, PcapngWriter.MIN_BUFFER_CAPACITY)) {
-            for (final PcapngWriter writer : List.of(onSink, onChannel)) {
-                writer.writeSectionHeader(null, null, null, null);
-                writer.writeInterfaceDescription(1, 0, null, null, null);
-            }
+            startSection(onSink, onChannel);
             for (int i = 0; i < 2_000; i++) {
                 if (i % 300 == 0) {
                     sink.failTakes = 2;
@@ -97,8 +94,7 @@ class OutputBufferTest {
             sink.failLends = 1;
             assertThatThrownBy(() -> writer.writeSectionHeader(null, null, null, null)).hasMessageContaining("No space");
             assertThat(writer.bytesWritten()).isZero();
-            writer.writeSectionHeader(null, null, null, null);
-            writer.writeInterfaceDescription(1, 0, null, null, null);
+            startSection(writer);
             writer.writePacket(0, 5, MemorySegment.ofArray(new byte[] {1, 2, 3}), 0, 3, 3, 0);
         }
         assertThat(PacketRecord.readAll(sink.bytes())).singleElement()
@@ -110,8 +106,7 @@ class OutputBufferTest {
         final TestSink sink = new TestSink(PcapngWriter.MIN_BUFFER_CAPACITY);
         final MemorySegment big = MemorySegment.ofArray(new byte[200_000]);
         try (PcapngWriter writer = new PcapngWriter(sink)) {
-            writer.writeSectionHeader(null, null, null, null);
-            writer.writeInterfaceDescription(1, 0, null, null, null);
+            startSection(writer);
             writer.writePacket(0, 5, big, 0, 100, 100, 0);
             assertThatThrownBy(() -> writer.writePacket(0, 6, big, 0, 200_000, 200_000, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not fit");
@@ -126,10 +121,7 @@ class OutputBufferTest {
         final MemoryChannel channel = new MemoryChannel();
         try (PcapngWriter onSink = new PcapngWriter(sink);
              PcapngWriter onChannel = new PcapngWriter(channel, PcapngWriter.MIN_BUFFER_CAPACITY)) {
-            for (final PcapngWriter writer : List.of(onSink, onChannel)) {
-                writer.writeSectionHeader(null, null, null, null);
-                writer.writeInterfaceDescription(1, 0, null, null, null);
-            }
+            startSection(onSink, onChannel);
             for (int i = 0; i < 1_000; i++) {
                 final int takes = sink.takes;
                 final long before = onSink.bytesWritten();
@@ -150,8 +142,7 @@ class OutputBufferTest {
     @Test
     void onlyTheLastBlockCanBeRetractedAndOnlyBeforeAFlush() throws IOException {
         try (PcapngWriter writer = new PcapngWriter(new TestSink(PcapngWriter.MIN_BUFFER_CAPACITY))) {
-            writer.writeSectionHeader(null, null, null, null);
-            writer.writeInterfaceDescription(1, 0, null, null, null);
+            startSection(writer);
             writer.writePacket(0, 1, frames, 0, 10, 10, 0);
             writer.retract();
             assertThatThrownBy(writer::retract).isInstanceOf(IllegalStateException.class);
@@ -190,6 +181,13 @@ class OutputBufferTest {
                     assertThat((double) allocated / packets).as("bytes allocated per packet").isLessThan(0.1);
                 }
             }
+        }
+    }
+
+    private static void startSection(final PcapngWriter... writers) throws IOException {
+        for (final PcapngWriter writer : writers) {
+            writer.writeSectionHeader(null, null, null, null);
+            writer.writeInterfaceDescription(1, 0, null, null, null);
         }
     }
 

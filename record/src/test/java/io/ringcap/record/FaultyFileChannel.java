@@ -53,37 +53,6 @@ final class FaultyFileChannel extends FileChannel {
     }
 
     @Override
-    public int read(ByteBuffer destination) throws IOException {
-        return file.read(destination);
-    }
-
-    @Override
-    public long read(ByteBuffer[] destinations, int offset, int length) throws IOException {
-        return file.read(destinations, offset, length);
-    }
-
-    @Override
-    public int write(ByteBuffer source) {
-        throw new UnsupportedOperationException("recording output writes at positions");
-    }
-
-    @Override
-    public long write(ByteBuffer[] sources, int offset, int length) {
-        throw new UnsupportedOperationException("recording output writes at positions");
-    }
-
-    @Override
-    public long position() throws IOException {
-        return file.position();
-    }
-
-    @Override
-    public FileChannel position(long position) throws IOException {
-        file.position(position);
-        return this;
-    }
-
-    @Override
     public long size() throws IOException {
         return file.size();
     }
@@ -99,34 +68,70 @@ final class FaultyFileChannel extends FileChannel {
         file.force(metaData);
     }
 
+    // What the recording output never does.
+
     @Override
-    public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-        return file.transferTo(position, count, target);
+    public int read(ByteBuffer destination) {
+        throw notUsed();
     }
 
     @Override
-    public long transferFrom(ReadableByteChannel source, long position, long count) throws IOException {
-        return file.transferFrom(source, position, count);
+    public long read(ByteBuffer[] destinations, int offset, int length) {
+        throw notUsed();
     }
 
     @Override
-    public int read(ByteBuffer destination, long position) throws IOException {
-        return file.read(destination, position);
+    public int read(ByteBuffer destination, long position) {
+        throw notUsed();
     }
 
     @Override
-    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-        return file.map(mode, position, size);
+    public int write(ByteBuffer source) {
+        throw notUsed();
     }
 
     @Override
-    public FileLock lock(long position, long size, boolean shared) throws IOException {
-        return file.lock(position, size, shared);
+    public long write(ByteBuffer[] sources, int offset, int length) {
+        throw notUsed();
     }
 
     @Override
-    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-        return file.tryLock(position, size, shared);
+    public long position() {
+        throw notUsed();
+    }
+
+    @Override
+    public FileChannel position(long position) {
+        throw notUsed();
+    }
+
+    @Override
+    public long transferTo(long position, long count, WritableByteChannel target) {
+        throw notUsed();
+    }
+
+    @Override
+    public long transferFrom(ReadableByteChannel source, long position, long count) {
+        throw notUsed();
+    }
+
+    @Override
+    public MappedByteBuffer map(MapMode mode, long position, long size) {
+        throw notUsed();
+    }
+
+    @Override
+    public FileLock lock(long position, long size, boolean shared) {
+        throw notUsed();
+    }
+
+    @Override
+    public FileLock tryLock(long position, long size, boolean shared) {
+        throw notUsed();
+    }
+
+    private static UnsupportedOperationException notUsed() {
+        return new UnsupportedOperationException("the recording output writes at positions, and reads nothing");
     }
 
     @Override
