@@ -81,12 +81,8 @@ public final class PcapWriter implements Flushable, Closeable {
                 "captured length " + capturedLength + " must be from 0 to the original length " + originalLength);
         }
         final int length = RECORD_HEADER_LENGTH + capturedLength;
-        if (length > out.capacity()) {
-            throw new IllegalArgumentException(
-                "a record of " + length + " bytes does not fit the writer's buffer of " + out.capacity() + " bytes");
-        }
-        final MemorySegment buffer = out.segment();
         final int at = out.claim(length);
+        final MemorySegment buffer = out.segment();
         buffer.set(INT, at + TIMESTAMP_SECONDS_OFFSET, (int) (timestampNanos / NANOS_PER_SECOND));
         buffer.set(INT, at + TIMESTAMP_FRACTION_OFFSET, (int) (timestampNanos % NANOS_PER_SECOND));
         buffer.set(INT, at + CAPTURED_LENGTH_OFFSET, capturedLength);

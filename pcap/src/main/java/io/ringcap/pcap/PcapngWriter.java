@@ -14,8 +14,9 @@ import java.nio.channels.WritableByteChannel;
 
 /**
  * Writes pcapng into one large reusable off-heap buffer and hands it to a channel in big
- * sequential writes. Writing a packet allocates nothing and copies the frame once, in bulk,
- * from the caller's segment; so a ring can hand its frames over directly.
+ * sequential writes, or into the segments an {@link OutputSink} lends. Writing a packet allocates
+ * nothing and copies the frame once, in bulk, from the caller's segment; so a ring can hand its
+ * frames over directly.
  *
  * <p>What is written: a Section Header Block per {@link #writeSectionHeader}, an Interface
  * Description Block per source with {@code if_tsresol = 9} (timestamps are nanoseconds since the
@@ -23,7 +24,7 @@ import java.nio.channels.WritableByteChannel;
  * Statistics Blocks. Output is little-endian. A block is either wholly in the buffer or not at
  * all, so {@link #bytesWritten()} before a write is the file offset of the block it writes.
  *
- * <p>Not thread-safe: one thread writes. The channel stays the caller's: {@link #close()}
+ * <p>Not thread-safe: one thread writes. The channel or sink stays the caller's: {@link #close()}
  * flushes and frees the buffer but does not close the channel.
  */
 public final class PcapngWriter implements Flushable, Closeable {
@@ -61,6 +62,16 @@ public final class PcapngWriter implements Flushable, Closeable {
     }
 
     /**
+     * A writer that encodes into segments {@code sink} lends, with no buffer of its own: for an owner of the
+     * file that wants the bytes in memory of its choosing (e.g. aligned for {@code O_DIRECT}) without a copy.
+     *
+     * @param sink where the file goes, from its start; segments of at least {@link #MIN_BUFFER_CAPACITY} bytes.
+     */
+    public PcapngWriter(final OutputSink sink) {
+        this.out = new OutputBuffer(sink);
+    }
+
+    /**
      * Starts a section; it must come first, and a later call starts a new section in which
      * interfaces are numbered from 0 again. Any text may be null to leave its option out.
      *
@@ -75,8 +86,8 @@ public final class PcapngWriter implements Flushable, Closeable {
         final int optionsLength = withEndOfOptions(
             textOptionLength(comment) + textOptionLength(hardware) + textOptionLength(os) + textOptionLength(userApplication));
         final int length = SHB_OPTIONS_OFFSET + optionsLength + Integer.BYTES;
+        final int at = out.claim(length);
         final MemorySegment buffer = out.segment();
-        final int at = claim(length);
         buffer.set(INT, at + BLOCK_TYPE_OFFSET, SECTION_HEADER_BLOCK);
         buffer.set(INT, at + BLOCK_LENGTH_OFFSET, length);
         buffer.set(INT, at + SHB_BYTE_ORDER_MAGIC_OFFSET, BYTE_ORDER_MAGIC);
@@ -117,8 +128,8 @@ public final class PcapngWriter implements Flushable, Closeable {
             textOptionLength(name) + textOptionLength(description) + optionLength(filterLength, filter != null)
             + optionLength(Byte.BYTES, true));
         final int length = IDB_OPTIONS_OFFSET + optionsLength + Integer.BYTES;
+        final int at = out.claim(length);
         final MemorySegment buffer = out.segment();
-        final int at = claim(length);
         buffer.set(INT, at + BLOCK_TYPE_OFFSET, INTERFACE_DESCRIPTION_BLOCK);
         buffer.set(INT, at + BLOCK_LENGTH_OFFSET, length);
         buffer.set(SHORT, at + IDB_LINK_TYPE_OFFSET, (short) linkType);
@@ -185,8 +196,8 @@ public final class PcapngWriter implements Flushable, Closeable {
         final int optionsLength = withEndOfOptions(
             optionLength(Integer.BYTES, flags != 0) + optionLength(Long.BYTES, dropCount >= 0) + textOptionLength(comment));
         final int length = EPB_DATA_OFFSET + dataLength + optionsLength + Integer.BYTES;
+        final int at = out.claim(length);
         final MemorySegment buffer = out.segment();
-        final int at = claim(length);
         buffer.set(INT, at + BLOCK_TYPE_OFFSET, ENHANCED_PACKET_BLOCK);
         buffer.set(INT, at + BLOCK_LENGTH_OFFSET, length);
         buffer.set(INT, at + EPB_INTERFACE_ID_OFFSET, interfaceId);
@@ -219,6 +230,17 @@ public final class PcapngWriter implements Flushable, Closeable {
     }
 
     /**
+     * Takes back the block last written, as if it had never been: for a frame copied straight out of memory that
+     * another thread may overwrite meanwhile, which can only be checked after the copy (a reader of a shared ring
+     * that validates what it read). One block only, and only until the next flush.
+     *
+     * @throws IllegalStateException if the writer flushed since, or already retracted a block.
+     */
+    public void retract() {
+        out.retract();
+    }
+
+    /**
      * Writes an Interface Statistics Block: counters since the capture on this interface began.
      * Any count or time may be {@link #UNKNOWN} to leave its option out.
      *
@@ -244,8 +266,8 @@ public final class PcapngWriter implements Flushable, Closeable {
             + optionLength(Long.BYTES, received >= 0) + optionLength(Long.BYTES, interfaceDropped >= 0)
             + optionLength(Long.BYTES, osDropped >= 0));
         final int length = ISB_OPTIONS_OFFSET + optionsLength + Integer.BYTES;
+        final int at = out.claim(length);
         final MemorySegment buffer = out.segment();
-        final int at = claim(length);
         buffer.set(INT, at + BLOCK_TYPE_OFFSET, INTERFACE_STATISTICS_BLOCK);
         buffer.set(INT, at + BLOCK_LENGTH_OFFSET, length);
         buffer.set(INT, at + ISB_INTERFACE_ID_OFFSET, interfaceId);
@@ -288,9 +310,9 @@ public final class PcapngWriter implements Flushable, Closeable {
     }
 
     /**
-     * Hands everything buffered to the channel. Does not force it to disk: that is the channel's
-     * owner's call ({@code FileChannel.force}). If the channel throws, what it did not take stays
-     * buffered for the next flush.
+     * Hands everything buffered to the channel, or the segment held back to the sink. Does not force
+     * it to disk: that is the channel's owner's call ({@code FileChannel.force}). If the channel or
+     * sink throws, what it did not take stays buffered for the next flush.
      */
     @Override
     public void flush() throws IOException {
@@ -305,14 +327,6 @@ public final class PcapngWriter implements Flushable, Closeable {
         } finally {
             out.close();
         }
-    }
-
-    private int claim(final int length) throws IOException {
-        if (length > out.capacity()) {
-            throw new IllegalArgumentException(
-                "a block of " + length + " bytes does not fit the writer's buffer of " + out.capacity() + " bytes");
-        }
-        return out.claim(length);
     }
 
     private void requireSection() {

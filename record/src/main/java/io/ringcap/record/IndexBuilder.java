@@ -6,7 +6,6 @@ import io.ringcap.pcap.PcapngDescriptor;
 import io.ringcap.pcap.PcapngReader;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -46,8 +45,8 @@ final class IndexBuilder {
         contexts++;
     }
 
-    /** A packet whose block starts at {@code blockOffset}, its frame at {@code frameOffset} of {@code buffer}. */
-    void packet(long blockOffset, long timestampNanos, MemorySegment buffer, long frameOffset, int length) {
+    /** A packet whose block starts at {@code blockOffset}, sent to {@code destination} ({@link UdpDestination}). */
+    void packet(long blockOffset, long timestampNanos, long destination, int length) {
         if (entries == 0 || blockOffset - lastEntryOffset >= ENTRY_BYTES
             || timestampNanos - lastEntryTimestamp >= ENTRY_NANOS) {
             addEntry(blockOffset, timestampNanos);
@@ -56,7 +55,6 @@ final class IndexBuilder {
         packets++;
         minTimestamp = Math.min(minTimestamp, timestampNanos);
         maxTimestamp = Math.max(maxTimestamp, timestampNanos);
-        long destination = UdpDestination.of(buffer, frameOffset, length);
         if (destination == UdpDestination.NONE) {
             otherPackets++;
         } else {
@@ -131,7 +129,8 @@ final class IndexBuilder {
             });
             while (reader.next()) {
                 PacketView p = reader.packet();
-                builder.packet(p.fileOffset(), p.timestampNanos(), p.buffer(), p.dataOffset(), p.capturedLength());
+                builder.packet(p.fileOffset(), p.timestampNanos(),
+                    UdpDestination.of(p.buffer(), p.dataOffset(), p.capturedLength()), p.capturedLength());
             }
         }
         return builder;

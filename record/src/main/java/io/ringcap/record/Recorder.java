@@ -9,8 +9,6 @@ import io.ringcap.ring.RingReader;
 import io.ringcap.ring.RingRecord;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
@@ -54,8 +52,6 @@ public final class Recorder implements AutoCloseable {
     private final FileChannel lockChannel;
     private final RingReader reader;
     private final RingHeader ring;
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment frame;
     private final RecordHandler handler = new Handler();
     private final ReaderStatusWriter announcement;
 
@@ -86,7 +82,6 @@ public final class Recorder implements AutoCloseable {
         this.lockChannel = lockChannel;
         this.reader = reader;
         this.ring = reader.header();
-        this.frame = arena.allocate(Math.max(ring.maxCapturedLength(), 1), Long.BYTES);
         this.announcement = announce(options, events, ring);
     }
 
@@ -221,7 +216,8 @@ public final class Recorder implements AutoCloseable {
         return read;
     }
 
-    private void accept(long timestampNanos, int capturedLength, int originalLength, int sourceId) {
+    private void accept(RingRecord record, long timestampNanos, int originalLength, int sourceId) {
+        int capturedLength = record.capturedLength();
         if (diskFailing) {
             lostToDisk++;
             pendingDiskLoss++;
@@ -240,12 +236,13 @@ public final class Recorder implements AutoCloseable {
             if (pendingLapLoss > 0 || pendingDiskLoss > 0 || pendingNote != null) {
                 dropCount = pendingLapLoss + pendingDiskLoss;
                 comment = gapComment();
-                file.writeGap(sourceId, timestampNanos, dropCount, comment);
             }
-            file.writePacket(timestampNanos, frame, capturedLength, Math.max(originalLength, capturedLength), sourceId,
-                dropCount, comment);
+            if (!file.writePacket(record, timestampNanos, Math.max(originalLength, capturedLength), sourceId, dropCount,
+                comment)) {
+                // Overwritten while copied: the reader counts it as lost to the lap and reports it through onLoss.
+                return;
+            }
             if (dropCount >= 0) {
-                file.lost(dropCount);
                 pendingLapLoss = 0;
                 pendingDiskLoss = 0;
                 pendingNote = null;
@@ -411,25 +408,22 @@ public final class Recorder implements AutoCloseable {
                 announcement.close();
             }
             reader.close();
-            arena.close();
         } finally {
             lockChannel.close();
         }
     }
 
-    /** Copies each record into the frame buffer, checks it was intact, then writes it. */
+    /** Checks each record's fields were intact, then writes it (which checks its frame, see RecordingFile). */
     private final class Handler implements RecordHandler {
         @Override
         public void onRecord(RingRecord record) {
-            int length = record.capturedLength();
-            MemorySegment.copy(record.buffer(), record.frameOffset(), frame, 0, length);
             long timestampNanos = record.timestampNanos();
             int originalLength = record.originalLength();
             int sourceId = record.sourceId();
-            // Read-then-validate: only a copy the writer did not touch meanwhile is written; else the reader
-            // counts the record as lost and reports it through onLoss.
+            // Read-then-validate: only fields the writer did not touch meanwhile decide rotation and interfaces;
+            // else the reader counts the record as lost and reports it through onLoss.
             if (record.isIntact()) {
-                accept(Math.max(timestampNanos, 0), length, originalLength, sourceId);
+                accept(record, Math.max(timestampNanos, 0), originalLength, sourceId);
             }
         }
 

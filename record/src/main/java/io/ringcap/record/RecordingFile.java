@@ -2,8 +2,10 @@ package io.ringcap.record;
 
 import io.ringcap.pcap.PcapTruncatedException;
 import io.ringcap.pcap.PcapngWriter;
+import io.ringcap.ring.RingRecord;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -31,6 +33,8 @@ final class RecordingFile {
     private final int snapLength;
     private final String sourceDescription;
     private final long sourceDropsAtStart;
+    /** Where the first packet after a gap is copied to be validated before its ISB is written. */
+    private final MemorySegment gapFrame;
     private int[] sourceIds = new int[4];
     private int interfaces;
     private long packets;
@@ -39,15 +43,16 @@ final class RecordingFile {
     private long durableOffset;
     private long durablePackets;
 
-    private RecordingFile(Path directory, String name, FileOutput output, int bufferBytes, long startNanos,
-        int snapLength, String sourceDescription, long sourceDrops) {
+    private RecordingFile(Path directory, String name, FileOutput output, long startNanos, int snapLength,
+        String sourceDescription, long sourceDrops) {
         this.directory = directory;
         this.name = name;
         this.output = output;
-        this.writer = new PcapngWriter(output, bufferBytes);
+        this.writer = new PcapngWriter(output);
         this.startNanos = startNanos;
         this.lastNanos = startNanos;
         this.snapLength = snapLength;
+        this.gapFrame = Arena.ofAuto().allocate(Math.max(snapLength, 1), Long.BYTES);
         this.sourceDescription = sourceDescription;
         this.sourceDropsAtStart = sourceDrops;
     }
@@ -61,34 +66,65 @@ final class RecordingFile {
             name = RecordingName.of(startNanos, n);
         }
         FileOutput output = FileOutput.create(directory.resolve(RecordingName.part(name)), direct, bufferBytes);
-        RecordingFile file = new RecordingFile(directory, name, output, bufferBytes, startNanos, snapLength,
-            sourceDescription, sourceDrops);
+        RecordingFile file = new RecordingFile(directory, name, output, startNanos, snapLength, sourceDescription,
+            sourceDrops);
         file.writer.writeSectionHeader(null, System.getProperty("os.name") + " " + System.getProperty("os.version"),
             "ringcap record", ringDescription);
         file.index.contextBlock(0, file.writer.bytesWritten());
         return file;
     }
 
-    /** Writes a packet as an EPB; {@code dropCount} and {@code comment} mark a gap before it (-1 and null for none). */
-    void writePacket(long timestampNanos, MemorySegment frame, int capturedLength, int originalLength, int sourceId,
-        long dropCount, String comment) throws IOException {
+    /**
+     * Writes the frame of {@code record} as an EPB; {@code dropCount} and {@code comment} mark a gap before it (-1
+     * and null for none), which an ISB also marks, just before it. Returns false, having written nothing, if the
+     * ring's writer overwrote the frame while it was read.
+     */
+    boolean writePacket(RingRecord record, long timestampNanos, int originalLength, int sourceId, long dropCount,
+        String comment) throws IOException {
         int interfaceId = interfaceOf(sourceId);
+        if (dropCount >= 0) {
+            return writePacketAfterGap(record, interfaceId, timestampNanos, originalLength, dropCount, comment);
+        }
         long at = writer.bytesWritten();
-        writer.writePacket(interfaceId, timestampNanos, frame, 0, capturedLength, originalLength, 0, dropCount, comment);
-        index.packet(at, timestampNanos, frame, 0, capturedLength);
+        MemorySegment ring = record.buffer();
+        long frameOffset = record.frameOffset();
+        int capturedLength = record.capturedLength();
+        writer.writePacket(interfaceId, timestampNanos, ring, frameOffset, capturedLength, originalLength, 0);
+        long destination = UdpDestination.of(ring, frameOffset, capturedLength);
+        // Read-then-validate after copying straight out of the ring into the file's buffer: one copy, not two.
+        if (!record.isIntact()) {
+            writer.retract();
+            return false;
+        }
+        counted(at, timestampNanos, destination, capturedLength);
+        return true;
+    }
+
+    /**
+     * The first packet after a gap, with the ISB before it: the frame is copied and validated before anything is
+     * written, since only one block could be retracted. A copy more per gap, which is rare.
+     */
+    private boolean writePacketAfterGap(RingRecord record, int interfaceId, long timestampNanos, int originalLength,
+        long dropCount, String comment) throws IOException {
+        int capturedLength = record.capturedLength();
+        MemorySegment.copy(record.buffer(), record.frameOffset(), gapFrame, 0, capturedLength);
+        if (!record.isIntact()) {
+            return false;
+        }
+        writer.writeInterfaceStatistics(interfaceId, timestampNanos, startNanos, PcapngWriter.UNKNOWN,
+            PcapngWriter.UNKNOWN, PcapngWriter.UNKNOWN, lost + dropCount, comment);
+        long at = writer.bytesWritten();
+        writer.writePacket(interfaceId, timestampNanos, gapFrame, 0, capturedLength, originalLength, 0, dropCount,
+            comment);
+        lost += dropCount;
+        counted(at, timestampNanos, UdpDestination.of(gapFrame, 0, capturedLength), capturedLength);
+        return true;
+    }
+
+    private void counted(long at, long timestampNanos, long destination, int capturedLength) {
+        index.packet(at, timestampNanos, destination, capturedLength);
         packets++;
         lastNanos = Math.max(lastNanos, timestampNanos);
-    }
-
-    /** Marks a gap where it happened: an ISB carrying the loss so far in this file and a comment. */
-    void writeGap(int sourceId, long timestampNanos, long lostNow, String comment) throws IOException {
-        writer.writeInterfaceStatistics(interfaceOf(sourceId), timestampNanos, startNanos, PcapngWriter.UNKNOWN,
-            PcapngWriter.UNKNOWN, PcapngWriter.UNKNOWN, lost + lostNow, comment);
-    }
-
-    /** Counts {@code records} as lost in this file (they were marked on a packet). */
-    void lost(long records) {
-        lost += records;
     }
 
     private int interfaceOf(int sourceId) throws IOException {
@@ -151,19 +187,16 @@ final class RecordingFile {
      * its final name. A failure to write the index is reported and survived: extraction then scans.
      */
     Path rename(boolean force, boolean scanIndex, Consumer<String> events) throws IOException {
-        closeQuietly();
+        close();
         long length = output.length();
         Path part = directory.resolve(RecordingName.part(name));
         RecordingIndex built = scanIndex ? IndexBuilder.scan(part).build(length) : index.build(length);
         return publish(directory, name, built, force, events);
     }
 
-    private void closeQuietly() throws IOException {
-        try {
-            writer.close();
-        } catch (IOException e) {
-            // Only after a cut: the output discards what the writer still held.
-        }
+    private void close() throws IOException {
+        // Hands the writer's buffer back; after a cut the output discards what it still held.
+        writer.close();
         output.close();
     }
 

@@ -1,7 +1,10 @@
 package io.ringcap.record;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +20,8 @@ class RecorderRoundTripTest {
     @TempDir
     Path dir;
 
+    private Path onDisk;
+
     /** Polls until the recorder has read everything published. */
     static void drain(Recorder recorder) {
         while (recorder.doWork() > 0) {
@@ -24,12 +29,28 @@ class RecorderRoundTripTest {
         }
     }
 
-    @Test
-    void everyPacketComesBackByteForByteWithItsNanosecondTimestamp() throws IOException {
-        Path out = dir.resolve("out");
+    /** Where recordings go: a disk for O_DIRECT, which a tmpfs (as {@link #dir} may be) refuses. */
+    private Path outputDirectory(boolean direct) throws IOException {
+        if (!direct) {
+            return dir.resolve("out");
+        }
+        onDisk = Recordings.directIoDirectory();
+        return onDisk.resolve("out");
+    }
+
+    @AfterEach
+    void deleteOnDisk() throws IOException {
+        Recordings.deleteTree(onDisk);
+    }
+
+    @ParameterizedTest(name = "direct {0}")
+    @ValueSource(booleans = {false, true})
+    void everyPacketComesBackByteForByteWithItsNanosecondTimestamp(boolean direct) throws IOException {
+        Path out = outputDirectory(direct);
         List<String> events = new ArrayList<>();
         try (TestRing ring = new TestRing(dir.resolve("r.ring"), 4 << 20, 60, 1500, 1_001)) {
-            try (Recorder recorder = Recorder.open(RecorderOptions.of(ring.path, out).withRotation(1 << 20, 0), events::add)) {
+            try (Recorder recorder = Recorder.open(
+                RecorderOptions.of(ring.path, out).withRotation(1 << 20, 0).withDirect(direct), events::add)) {
                 for (int round = 0; round < 20; round++) {
                     ring.write(1000);
                     drain(recorder);
@@ -84,18 +105,20 @@ class RecorderRoundTripTest {
         }
     }
 
-    @Test
-    void aStoppedRecorderResumesWhereItStoppedWithoutDuplicates() throws IOException {
-        Path out = dir.resolve("out");
+    @ParameterizedTest(name = "direct {0}")
+    @ValueSource(booleans = {false, true})
+    void aStoppedRecorderResumesWhereItStoppedWithoutDuplicates(boolean direct) throws IOException {
+        Path out = outputDirectory(direct);
+        RecorderOptions options = RecorderOptions.of(dir.resolve("r.ring"), out).withDirect(direct);
         try (TestRing ring = new TestRing(dir.resolve("r.ring"), 4 << 20, 100, 100, 1_000)) {
             for (int run = 0; run < 3; run++) {
-                try (Recorder recorder = Recorder.open(RecorderOptions.of(ring.path, out), e -> { })) {
+                try (Recorder recorder = Recorder.open(options, e -> { })) {
                     ring.write(3000);
                     drain(recorder);
                 }
                 ring.write(500); // written while no recorder runs
             }
-            try (Recorder recorder = Recorder.open(RecorderOptions.of(ring.path, out), e -> { })) {
+            try (Recorder recorder = Recorder.open(options, e -> { })) {
                 drain(recorder);
             }
         }

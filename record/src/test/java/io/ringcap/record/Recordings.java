@@ -2,12 +2,14 @@ package io.ringcap.record;
 
 import io.ringcap.pcap.PacketReader;
 import io.ringcap.pcap.PacketView;
+import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -52,6 +54,36 @@ final class Recordings {
             }
         }
         return packets;
+    }
+
+    /**
+     * A new directory on a disk (under /var/tmp) for recording with O_DIRECT, which a tmpfs (where /tmp and so
+     * {@code @TempDir} may be) refuses; the test is skipped where /var/tmp refuses it too. Delete it with
+     * {@link #deleteTree}.
+     */
+    static Path directIoDirectory() throws IOException {
+        Path directory = Files.createTempDirectory(Path.of("/var/tmp"), "ringcap-direct-test");
+        Path probe = directory.resolve("probe");
+        try {
+            FileOutput.create(probe, true, 128 << 10).close();
+        } catch (RecordingException e) {
+            deleteTree(directory);
+            Assumptions.abort(e.getMessage());
+        }
+        Files.delete(probe);
+        return directory;
+    }
+
+    /** Deletes {@code directory} and everything in it; nothing if it is null. */
+    static void deleteTree(Path directory) throws IOException {
+        if (directory == null) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(directory)) {
+            for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     static List<Packet> readAll(Path directory) throws IOException {

@@ -1,8 +1,11 @@
 package io.ringcap.record;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -13,12 +16,24 @@ class WiresharkReadsRecordingsTest {
     @TempDir
     Path dir;
 
-    @Test
-    void tsharkSeesEveryPacketWithTheSameNanosecondTimestampAndCapinfosNanosecondResolution() throws Exception {
+    private Path onDisk;
+
+    @AfterEach
+    void deleteOnDisk() throws IOException {
+        Recordings.deleteTree(onDisk);
+    }
+
+    @ParameterizedTest(name = "direct {0}")
+    @ValueSource(booleans = {false, true})
+    void tsharkSeesEveryPacketWithTheSameNanosecondTimestampAndCapinfosNanosecondResolution(boolean direct)
+        throws Exception {
         assumeTrue(Wireshark.installed(), "tshark/capinfos not installed (apt-get install tshark)");
-        Path out = dir.resolve("out");
+        // O_DIRECT needs a disk, which dir (in /tmp, maybe a tmpfs) may not be.
+        onDisk = direct ? Recordings.directIoDirectory() : null;
+        Path out = (direct ? onDisk : dir).resolve("out");
         try (TestRing ring = new TestRing(dir.resolve("r.ring"), 1 << 20, 60, 1500, 1_234_567);
-             Recorder recorder = Recorder.open(RecorderOptions.of(ring.path, out).withRotation(512 << 10, 0), e -> { })) {
+             Recorder recorder = Recorder.open(
+                 RecorderOptions.of(ring.path, out).withRotation(512 << 10, 0).withDirect(direct), e -> { })) {
             for (int i = 0; i < 3; i++) {
                 ring.write(500);
                 RecorderRoundTripTest.drain(recorder);

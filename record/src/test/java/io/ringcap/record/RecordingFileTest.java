@@ -1,0 +1,67 @@
+package io.ringcap.record;
+
+import io.ringcap.ring.RecordHandler;
+import io.ringcap.ring.RingReader;
+import io.ringcap.ring.RingRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Frames are copied straight out of the ring: one the ring's writer overwrites meanwhile leaves no trace. */
+class RecordingFileTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFrameOverwrittenWhileCopiedIsNotWrittenNorItsGapMark() throws IOException {
+        Path out = java.nio.file.Files.createDirectory(dir.resolve("out"));
+        List<Boolean> written = new ArrayList<>();
+        Path recording;
+        // A 64 KiB ring holds ~60 of these frames: writing 100 more laps the record being copied.
+        try (TestRing ring = new TestRing(dir.resolve("r.ring"), 64 << 10, 1000, 1000, 1_000);
+             RingReader reader = RingReader.open(ring.path, RingReader.Start.OLDEST)) {
+            RecordingFile file = RecordingFile.create(out, TestRing.BASE_NANOS, false, 128 << 10, 1000, "ring", "test",
+                0);
+            ring.write(10);
+            // Calls 0 and 1 write intact records, the first marking a gap; calls 2 and 3 find their record
+            // overwritten while they copy it, with a gap to mark and without; call 4 writes the oldest record left.
+            long[] dropCounts = {5, -1, 5, -1, -1};
+            RecordHandler handler = record -> {
+                int call = written.size();
+                if (call == 2 || call == 3) {
+                    ring.write(100);
+                }
+                written.add(write(file, record, dropCounts[call]));
+            };
+            for (int call = 0; call < dropCounts.length; call++) {
+                reader.poll(handler, 1);
+            }
+            file.complete(0, false);
+            recording = file.rename(false, false, e -> { });
+        }
+        assertThat(written).containsExactly(true, true, false, false, true);
+        List<Recordings.Packet> packets = Recordings.read(recording);
+        assertThat(packets).extracting(Recordings.Packet::sequence).startsWith(0L, 1L).hasSize(3);
+        assertThat(packets.get(2).sequence()).as("lapped: the oldest record left").isGreaterThan(100);
+        assertThat(packets).extracting(Recordings.Packet::dropCount).containsExactly(5L, -1L, -1L);
+        assertThat(Recordings.statistics(recording)).extracting(Recordings.Statistics::comment)
+            .as("a gap ISB only with the packet that carries the gap, then the final one")
+            .containsExactly("gap", "ringcap: 3 packets recorded, 5 lost");
+    }
+
+    private static boolean write(RecordingFile file, RingRecord record, long dropCount) {
+        try {
+            return file.writePacket(record, record.timestampNanos(), record.capturedLength(), 0, dropCount,
+                dropCount < 0 ? null : "gap");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
