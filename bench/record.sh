@@ -5,6 +5,8 @@
 # --fsync rotate; dd: conv=fsync; tcpdump: sync of the output file). Prints a markdown table.
 #
 #   bench/record.sh [RING_SIZE] [OUT_DIR]     defaults: 1g, /var/tmp/ringcap-bench (must be on the disk to measure)
+#   BENCH_RING_DIR=/dev/hugepages bench/record.sh 2g    the ring on hugetlbfs, as production rings are (needs free
+#                                                        huge pages: sysctl vm.nr_hugepages)
 #
 # ringcap figures are timed inside the JVM (from opening the ring to the last file renamed and forced): JVM start
 # (~0.3 s) is left out, as it is for a recorder that runs for hours. dd and tcpdump are timed as processes.
@@ -13,7 +15,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 ring_size=${1:-1g}
 out=${2:-/var/tmp/ringcap-bench}
-ring_dir=/dev/shm
+ring_dir=${BENCH_RING_DIR:-/dev/shm}
 
 if [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then
   export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}

@@ -59,7 +59,7 @@ public final class RingFile implements AutoCloseable {
                 + Sizes.format(pageSize));
         }
         long length = RingDescriptor.fileLength(capacity, pageSize);
-        checkSpace(path, length, pageSize, hugetlbfs.isPresent());
+        checkSpace(path, length, pageSize, hugetlbfs.isPresent(), replace);
         try {
             if (replace) {
                 Files.deleteIfExists(path);
@@ -204,9 +204,13 @@ public final class RingFile implements AutoCloseable {
         }
     }
 
-    private static void checkSpace(Path path, long length, int pageSize, boolean onHugetlbfs) {
+    private static void checkSpace(Path path, long length, int pageSize, boolean onHugetlbfs, boolean replace) {
         if (onHugetlbfs) {
             long free = Hugetlbfs.freeDefaultPages();
+            if (free >= 0 && replace) {
+                // The ring being replaced gives its pages back (unless a reader still maps it: mmap then says so).
+                free += (existingLength(path) + pageSize - 1) / pageSize;
+            }
             long needed = length / pageSize;
             if (free >= 0 && free < needed) {
                 throw new RingException("not enough free huge pages for a ring of " + Sizes.format(length) + ": it needs "
@@ -225,6 +229,14 @@ public final class RingFile implements AutoCloseable {
             }
         } catch (IOException e) {
             // No file store to ask (the directory is missing): creating the file reports that clearly.
+        }
+    }
+
+    private static long existingLength(Path path) {
+        try {
+            return Files.isRegularFile(path) ? Files.size(path) : 0;
+        } catch (IOException e) {
+            return 0;
         }
     }
 

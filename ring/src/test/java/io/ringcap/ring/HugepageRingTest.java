@@ -85,6 +85,27 @@ class HugepageRingTest {
         assertThat(mount.resolve("huge")).doesNotExist();
     }
 
+    @Test
+    void replacingARingCountsThePagesTheOldOneGivesBack() {
+        long free = Hugetlbfs.freeDefaultPages();
+        long capacity = Long.highestOneBit((free - 1) * (2L << 20));
+        long pages = RingDescriptor.fileLength(capacity, 2 << 20) / (2 << 20);
+        assumeTrue(pages <= free && 2 * pages > free,
+            () -> free + " free huge pages: no ring size fits once but not twice");
+        Path path = mount.resolve("replaced");
+        RingFile.create(path, capacity, false).close();
+        try (RingWriter writer = RingWriter.open(path, TimestampSource.USER, "fills its pages")) {
+            writer.prefault();
+        }
+        assertThat(Hugetlbfs.freeDefaultPages()).as("the old ring holds its pages").isEqualTo(free - pages);
+
+        RingFile.create(path, capacity, true).close();
+
+        try (RingReader reader = RingReader.open(path, RingReader.Start.OLDEST)) {
+            assertThat(reader.poll(record -> { }, 1)).as("a new, empty ring").isZero();
+        }
+    }
+
     private static int run(String... command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getInputStream().readAllBytes();
