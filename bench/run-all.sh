@@ -3,7 +3,7 @@
 # and each benchmark's table as the benchmark printed it, ringcap beside the tools users would pick instead.
 #
 #   sudo bench/run-all.sh                   # about 10 minutes of both CPUs: ring (ringcap bench ring, ~3 min),
-#                                           # capture (64 B at 100k and max, 3 s each), record (a 256m ring)
+#                                           # capture (64 B at 100k and max, 3 s each), record (a 2g ring)
 #   sudo RUN_ALL_QUICK=1 bench/run-all.sh   # under a minute, to check that everything runs: not figures to quote
 #
 # Without root, capture.sh (network namespaces, AF_PACKET, XDP) is skipped and the report says so. A benchmark that
@@ -112,7 +112,7 @@ else
 fi
 
 section "Record" "ringcap's recorder beside dd and tcpdump writing the same bytes (see bench/record.sh)." \
-  "$repo/bench/record.sh" "$([[ $quick == 1 ]] && echo 64m || echo 256m)"
+  "$repo/bench/record.sh" "$([[ $quick == 1 ]] && echo 64m || echo 2g)"
 
 mv "$work/report" "$out"
 say "wrote $out"
