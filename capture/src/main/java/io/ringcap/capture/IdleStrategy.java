@@ -18,13 +18,15 @@ public interface IdleStrategy {
 
     /**
      * The strategy for a {@code --idle} name: {@code busy}, {@code yield} or {@code park}. {@code park} neither
-     * spins nor yields ({@link BatchingIdleStrategy}): the least CPU per packet, a packet waiting up to 10 ms.
+     * spins nor yields ({@link BatchingIdleStrategy}): the least CPU per packet, a packet waiting up to 10 ms,
+     * about {@code parkedBatch} packets found per wake-up ({@link PacketSource#parkedBatch()}).
      */
-    static IdleStrategy named(String name) {
+    static IdleStrategy named(String name, int parkedBatch) {
         return switch (name) {
             case "busy" -> new BusySpinIdleStrategy();
             case "yield" -> new YieldingIdleStrategy();
-            case "park" -> new BatchingIdleStrategy();
+            case "park" -> new BatchingIdleStrategy(parkedBatch, BatchingIdleStrategy.DEFAULT_MIN_PARK_NANOS,
+                BatchingIdleStrategy.DEFAULT_MAX_PARK_NANOS);
             default -> throw new IllegalArgumentException("idle strategy '" + name + "' is not one of busy, yield, park");
         };
     }

@@ -40,6 +40,15 @@ public interface PacketSource extends AutoCloseable {
     /** Where the records' timestamps come from. */
     TimestampSource timestampSource();
 
+    /**
+     * How many packets a parked capture ({@code --idle park}) should find waiting when it wakes: few enough
+     * that the source's own buffer never fills meanwhile (a wake-up may find twice as many before the park
+     * shortens), many enough that wake-ups cost little per packet.
+     */
+    default int parkedBatch() {
+        return BatchingIdleStrategy.DEFAULT_TARGET_BATCH;
+    }
+
     /** One line for the ring header and the status output, e.g. "afpacket eth0 TPACKET_V3 …". */
     String description();
 

@@ -230,6 +230,15 @@ public final class UdpSource implements PacketSource {
         return interfaceStatistics == null ? null : interfaceStatistics.read();
     }
 
+    /**
+     * 1024: a socket's 8 MiB receive buffer holds ~7000 small datagrams (each is charged its buffer's true size,
+     * ~1 KiB), and a wake-up may find twice the batch; with 4096, 8% of 618k datagrams/s overflowed it.
+     */
+    @Override
+    public int parkedBatch() {
+        return 1024;
+    }
+
     @Override
     public TimestampSource timestampSource() {
         return hardwareTimestamps ? TimestampSource.HARDWARE : TimestampSource.KERNEL;

@@ -56,10 +56,10 @@ class BackoffIdleStrategyTest {
 
     @Test
     void namesGiveTheThreeStrategies() {
-        assertThat(IdleStrategy.named("busy")).isInstanceOf(BusySpinIdleStrategy.class);
-        assertThat(IdleStrategy.named("yield")).isInstanceOf(YieldingIdleStrategy.class);
-        assertThat(IdleStrategy.named("park")).isInstanceOf(BatchingIdleStrategy.class);
-        assertThatThrownBy(() -> IdleStrategy.named("sleep"))
+        assertThat(IdleStrategy.named("busy", 4096)).isInstanceOf(BusySpinIdleStrategy.class);
+        assertThat(IdleStrategy.named("yield", 4096)).isInstanceOf(YieldingIdleStrategy.class);
+        assertThat(IdleStrategy.named("park", 4096)).isInstanceOf(BatchingIdleStrategy.class);
+        assertThatThrownBy(() -> IdleStrategy.named("sleep", 4096))
             .hasMessage("idle strategy 'sleep' is not one of busy, yield, park");
     }
 }

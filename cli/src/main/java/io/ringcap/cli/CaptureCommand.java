@@ -170,7 +170,7 @@ final class CaptureCommand implements Callable<Integer> {
         CaptureLoop loop;
         try {
             loop = new CaptureLoop(opened, RingWriter.open(ring, opened.timestampSource(), opened.description()),
-                IdleStrategy.named(idle.name()), cpu, CaptureLoop.DEFAULT_POLL_LIMIT);
+                IdleStrategy.named(idle.name(), opened.parkedBatch()), cpu, CaptureLoop.DEFAULT_POLL_LIMIT);
         } catch (RuntimeException e) {
             opened.close();
             throw e;

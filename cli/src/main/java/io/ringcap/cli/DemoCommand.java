@@ -168,7 +168,7 @@ final class DemoCommand implements Callable<Integer> {
         CaptureLoop loop;
         try {
             loop = new CaptureLoop(source, RingWriter.open(ring, source.timestampSource(), source.description()),
-                IdleStrategy.named("park"), -1, CaptureLoop.DEFAULT_POLL_LIMIT);
+                IdleStrategy.named("park", source.parkedBatch()), -1, CaptureLoop.DEFAULT_POLL_LIMIT);
         } catch (RuntimeException e) {
             source.close();
             throw e;
