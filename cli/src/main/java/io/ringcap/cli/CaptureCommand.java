@@ -18,6 +18,7 @@ import io.ringcap.capture.XdpMode;
 import io.ringcap.linux.Capabilities;
 import io.ringcap.linux.CapabilityLayouts;
 import io.ringcap.linux.CapabilitySets;
+import io.ringcap.linux.CpuAffinity;
 import io.ringcap.linux.LinuxException;
 import io.ringcap.linux.NetworkInterfaces;
 import io.ringcap.linux.NetworkNamespace;
@@ -39,6 +40,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -264,6 +266,16 @@ final class CaptureCommand implements Callable<Integer> {
         err.flush();
     }
 
+    /** {@code 0-3,6}: the CPUs in {@code cpus} as taskset and /sys list them. */
+    static String cpuList(BitSet cpus) {
+        StringBuilder list = new StringBuilder();
+        for (int first = cpus.nextSetBit(0); first >= 0; first = cpus.nextSetBit(cpus.nextClearBit(first))) {
+            int last = cpus.nextClearBit(first) - 1;
+            list.append(list.isEmpty() ? "" : ",").append(first).append(last > first ? "-" + last : "");
+        }
+        return list.toString();
+    }
+
     private HardwareTimestamping timestamping() {
         return switch (hardwareTimestamps.toLowerCase(Locale.ROOT)) {
             case "off" -> HardwareTimestamping.OFF;
@@ -323,9 +335,9 @@ final class CaptureCommand implements Callable<Integer> {
                 + Sizes.format(RingDescriptor.MIN_CAPACITY) + " and " + Sizes.format(RingDescriptor.MAX_CAPACITY)
                 + ": use e.g. 64m, 1g or 8g");
         }
-        if (cpu < -1 || cpu >= Runtime.getRuntime().availableProcessors()) {
-            throw usage("--cpu " + cpu + " is not a CPU this process may use (0.."
-                + (Runtime.getRuntime().availableProcessors() - 1) + ")");
+        if (cpu < -1 || cpu >= 0 && !CpuAffinity.allowedCpus().get(cpu)) {
+            throw usage("--cpu " + cpu + " is not a CPU this process may use (" + cpuList(CpuAffinity.allowedCpus())
+                + ")");
         }
         if (source == Source.udp) {
             groups.stream().filter(MulticastGroup::anyPort).findFirst().ifPresent(group -> {

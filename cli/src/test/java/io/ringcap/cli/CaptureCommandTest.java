@@ -1,10 +1,12 @@
 package io.ringcap.cli;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.BitSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,12 +20,21 @@ class CaptureCommandTest {
         "--queues|0,-1|queue -1 is outside 0..1023",
         "--queues|x|Invalid value for option '--queues'",
         "--source|dpdk|Invalid value for option '--source'",
-        "--netns|ringcap-no-such-namespace|--netns ringcap-no-such-namespace"})
+        "--netns|ringcap-no-such-namespace|--netns ringcap-no-such-namespace",
+        "--cpu|4096|--cpu 4096 is not a CPU this process may use (0",
+        "--cpu|-2|--cpu -2 is not a CPU this process may use"})
     void badOptionIsAUsageErrorNamingIt(String option, String value, String expected) {
         CommandResult result = CommandResult.execute("capture", "--iface", "lo", "--group", "239.1.1.1:5000", "--ring",
             "/dev/shm/ringcap-capture-command-test-never-created.ring", option, value);
         assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
         assertThat(result.err()).contains(expected);
         assertThat(Files.exists(Path.of("/dev/shm/ringcap-capture-command-test-never-created.ring"))).isFalse();
+    }
+
+    @Test
+    void cpusAreListedAsTasksetListsThem() {
+        assertThat(CaptureCommand.cpuList(BitSet.valueOf(new long[] {0b1011_1101L}))).isEqualTo("0,2-5,7");
+        assertThat(CaptureCommand.cpuList(BitSet.valueOf(new long[] {0b10L}))).isEqualTo("1");
+        assertThat(CaptureCommand.cpuList(new BitSet())).isEmpty();
     }
 }

@@ -2,6 +2,7 @@ package io.ringcap.linux;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.BitSet;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -11,6 +12,26 @@ public final class CpuAffinity {
     private static final int MIN_CPU_SET_BYTES = 128;
 
     private CpuAffinity() {
+    }
+
+    /**
+     * The CPUs the calling thread may run on (sched_getaffinity): what taskset, cpusets or a container left it,
+     * which need not be 0 to {@code availableProcessors() - 1} (e.g. {@code taskset -c 2,3}).
+     */
+    public static BitSet allowedCpus() {
+        CallState state = CallState.ofCurrentThread();
+        try (Arena arena = Arena.ofConfined()) {
+            for (int bytes = MIN_CPU_SET_BYTES; ; bytes *= 2) {
+                MemorySegment mask = arena.allocate(bytes, Long.BYTES);
+                if (Syscalls.schedGetaffinity(state, 0, mask) >= 0) {
+                    return BitSet.valueOf(mask.toArray(JAVA_LONG));
+                }
+                // EINVAL: the kernel's CPU mask is larger than this set.
+                if (state.errno() != Errno.EINVAL || bytes >= 1 << 20) {
+                    throw LinuxException.of("sched_getaffinity", state.errno());
+                }
+            }
+        }
     }
 
     /**

@@ -54,6 +54,7 @@ final class Libc {
     static final MethodHandle MADVISE = bind("madvise", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
 
     static final MethodHandle SCHED_SETAFFINITY = bind("sched_setaffinity", JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
+    static final MethodHandle SCHED_GETAFFINITY = bind("sched_getaffinity", JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
     static final MethodHandle GETTID = bind("gettid", JAVA_INT);
     static final MethodHandle GETPID = bind("getpid", JAVA_INT);
     static final MethodHandle KILL = bind("kill", JAVA_INT, JAVA_INT, JAVA_INT);

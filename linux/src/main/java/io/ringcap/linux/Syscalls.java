@@ -201,6 +201,15 @@ public final class Syscalls {
         }
     }
 
+    /** sched_getaffinity(2) into {@code mask}, a {@code cpu_set_t}; thread id 0 is the calling thread. */
+    public static int schedGetaffinity(CallState state, int threadId, MemorySegment mask) {
+        try {
+            return (int) Libc.SCHED_GETAFFINITY.invokeExact(state.segment(), threadId, mask.byteSize(), mask);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     /** sched_setaffinity(2); thread id 0 is the calling thread; {@code mask} is a {@code cpu_set_t}. */
     public static int schedSetaffinity(CallState state, int threadId, MemorySegment mask) {
         try {

@@ -3,6 +3,7 @@ package io.ringcap.linux;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,22 @@ class CpuAffinityTest {
     }
 
     @Test
+    void allowedCpusAreTheThreadsAffinityAsTheKernelListsIt() throws Exception {
+        int last = Runtime.getRuntime().availableProcessors() - 1;
+        AtomicReference<BitSet> pinnedAllowed = new AtomicReference<>();
+        Thread pinned = Thread.ofPlatform().start(() -> {
+            CpuAffinity.pinCurrentThread(last);
+            pinnedAllowed.set(CpuAffinity.allowedCpus());
+        });
+        pinned.join();
+
+        assertThat(pinnedAllowed.get().stream().boxed().toList()).containsExactly(last);
+        assertThat(CpuAffinity.allowedCpus().cardinality()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(CpuAffinity.allowedCpus().toString().replaceAll("[{} ]", ""))
+            .as("/proc/thread-self/status, ranges spelled out").isEqualTo(expand(cpusAllowed()));
+    }
+
+    @Test
     void cpuThatDoesNotExistIsEinvalWithAHint() {
         int missing = Runtime.getRuntime().availableProcessors() + 1000;
         // Fails before changing anything, so the test thread itself can try.
@@ -35,6 +52,18 @@ class CpuAffinityTest {
             .isInstanceOf(LinuxException.class)
             .hasMessageContaining("sched_setaffinity(cpu " + missing + ") failed: EINVAL")
             .hasMessageContaining("cpuset");
+    }
+
+    /** "0-2,5" as "0,1,2,5". */
+    private static String expand(String list) {
+        StringBuilder cpus = new StringBuilder();
+        for (String range : list.split(",")) {
+            String[] ends = range.split("-");
+            for (int cpu = Integer.parseInt(ends[0]); cpu <= Integer.parseInt(ends[ends.length - 1]); cpu++) {
+                cpus.append(cpus.isEmpty() ? "" : ",").append(cpu);
+            }
+        }
+        return cpus.toString();
     }
 
     private static String cpusAllowed() {
