@@ -33,7 +33,8 @@ cp=$repo/ring/target/classes:$repo/pcap/target/classes:$repo/record/target/class
 
 work=$(mktemp -d)
 ring=$ring_dir/ringcap-bench-$$.ring
-trap 'rm -rf "$work" "$ring" "$ring.readers" "$out"' EXIT
+# A recorder leaves its status directory beside the ring, or for a ring on hugetlbfs in /dev/shm (ReaderStatusDescriptor).
+trap 'rm -rf "$work" "$ring" "$ring.readers" "/dev/shm/ringcap${ring//\//_}.readers" "$out"' EXIT
 mkdir -p "$out"
 
 cat > "$work/RecordBench.java" <<'JAVA'
