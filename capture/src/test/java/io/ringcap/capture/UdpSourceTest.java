@@ -68,6 +68,8 @@ class UdpSourceTest {
             assertThat(audit.flagsMissing).as("flags every record has").isEqualTo(RecordDescriptor.FLAG_SYNTHESIZED);
             assertThat(capture.header().timestampSource()).isEqualTo(TimestampSource.KERNEL);
             assertThat(drops).as("socket drops at 100k pps").isLessThan(PACKETS / 100);
+            assertThat(capture.loop.source().parkedBatch()).as("the 64 MiB buffers root gets hold the default batch")
+                .isEqualTo(BatchingIdleStrategy.DEFAULT_TARGET_BATCH);
         }
     }
 
