@@ -1,7 +1,6 @@
 package io.ringcap.capture;
 
 import io.ringcap.linux.VirtualMemory;
-import io.ringcap.linux.XdpSocketLayouts;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -92,7 +91,7 @@ final class InMemoryXskRings implements AutoCloseable {
      * RX ring is full, as the kernel would drop them.
      */
     int receive(int count, int length, long timestampNanos, int metadataFlags, boolean withMetadata) {
-        int room = Math.min(fillAvailable(), frames - (rxProducer - XdpSocketLayouts.loadAcquire(rx, CONSUMER)));
+        int room = Math.min(fillAvailable(), frames - (rxProducer - loadAcquire(rx, CONSUMER)));
         int n = Math.min(count, room);
         for (int i = 0; i < n; i++) {
             long address = fill.get(JAVA_LONG, DESCRIPTORS + (long) ((fillConsumer + i) & (frames - 1))
@@ -125,7 +124,7 @@ final class InMemoryXskRings implements AutoCloseable {
 
     /** Addresses waiting in the fill ring for the kernel. */
     int fillAvailable() {
-        return XdpSocketLayouts.loadAcquire(fill, PRODUCER) - fillConsumer;
+        return loadAcquire(fill, PRODUCER) - fillConsumer;
     }
 
     /** Every UMEM frame, in order: fill them with content before receiving. */
