@@ -335,9 +335,9 @@ final class CaptureCommand implements Callable<Integer> {
                 + Sizes.format(RingDescriptor.MIN_CAPACITY) + " and " + Sizes.format(RingDescriptor.MAX_CAPACITY)
                 + ": use e.g. 64m, 1g or 8g");
         }
-        if (cpu < -1 || cpu >= 0 && !CpuAffinity.allowedCpus().get(cpu)) {
-            throw usage("--cpu " + cpu + " is not a CPU this process may use (" + cpuList(CpuAffinity.allowedCpus())
-                + ")");
+        BitSet allowedCpus = CpuAffinity.allowedCpus();
+        if (cpu < -1 || cpu >= 0 && !allowedCpus.get(cpu)) {
+            throw usage("--cpu " + cpu + " is not a CPU this process may use (" + cpuList(allowedCpus) + ")");
         }
         if (source == Source.udp) {
             groups.stream().filter(MulticastGroup::anyPort).findFirst().ifPresent(group -> {
