@@ -19,6 +19,9 @@ import java.util.List;
  */
 public record AfXdpConfig(XdpMode mode, List<Integer> queues, int frames, int frameSize, boolean hugePages,
                           Path pinDirectory) {
+    /** {@code /sys/fs/bpf/ringcap}: under it, a directory per interface (per namespace and interface for --netns). */
+    public static final Path PIN_ROOT = Path.of(BpfFileSystem.DEFAULT_MOUNT, "ringcap");
+
     /** {@code frames} for "as many as {@link #AUTO_UMEM_BYTES} allows": see {@link #framesPerQueue}. */
     public static final int AUTO_FRAMES = 0;
     /** The fewest frames per socket the automatic choice gives. */
@@ -70,7 +73,7 @@ public record AfXdpConfig(XdpMode mode, List<Integer> queues, int frames, int fr
 
     /** {@code /sys/fs/bpf/ringcap/<interface>}: where {@code ringcap filter --iface} looks. */
     public static Path defaultPinDirectory(String interfaceName) {
-        return Path.of(BpfFileSystem.DEFAULT_MOUNT, "ringcap", interfaceName);
+        return PIN_ROOT.resolve(interfaceName);
     }
 
     /**
@@ -79,7 +82,7 @@ public record AfXdpConfig(XdpMode mode, List<Integer> queues, int frames, int fr
      */
     public static Path defaultPinDirectory(String namespace, String interfaceName) {
         return namespace == null ? defaultPinDirectory(interfaceName)
-            : Path.of(BpfFileSystem.DEFAULT_MOUNT, "ringcap", namespace, interfaceName);
+            : PIN_ROOT.resolve(namespace).resolve(interfaceName);
     }
 
     /** This configuration with {@code directory} as the pin directory. */

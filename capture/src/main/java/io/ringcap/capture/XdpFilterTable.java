@@ -1,7 +1,6 @@
 package io.ringcap.capture;
 
 import io.ringcap.linux.Bpf;
-import io.ringcap.linux.BpfFileSystem;
 import io.ringcap.linux.BpfLayouts;
 import io.ringcap.linux.Errno;
 import io.ringcap.linux.LinuxException;
@@ -162,11 +161,11 @@ public final class XdpFilterTable implements AutoCloseable {
     public void unpin() {
         try {
             Files.deleteIfExists(pinPath);
-            Path ringcapRoot = Path.of(BpfFileSystem.DEFAULT_MOUNT, "ringcap");
-            Path directory = pinPath.getParent();
-            while (directory != null && deleteIfEmpty(directory) && directory.getParent() != null
-                && directory.getParent().startsWith(ringcapRoot) && !directory.getParent().equals(ringcapRoot)) {
-                directory = directory.getParent();
+            boolean removed = deleteIfEmpty(pinPath.getParent());
+            for (Path up = pinPath.getParent().getParent();
+                 removed && up != null && up.startsWith(AfXdpConfig.PIN_ROOT) && !up.equals(AfXdpConfig.PIN_ROOT);
+                 up = up.getParent()) {
+                removed = deleteIfEmpty(up);
             }
         } catch (IOException e) {
             throw new CaptureException("cannot remove the pinned XDP filter " + pinPath + ": " + e.getMessage(), e);
