@@ -188,10 +188,11 @@ final class XskSocket implements AutoCloseable {
         long meta = address - XdpMetadata.SIZE;
         long timestamp;
         int flags = 0;
-        if (umem.get(JAVA_INT, meta + XdpMetadata.MAGIC_OFFSET) == XdpMetadata.MAGIC) {
+        long flagsAndMagic = umem.get(JAVA_LONG, meta + XdpMetadata.FLAGS_OFFSET);
+        if ((int) (flagsAndMagic >>> 32) == XdpMetadata.MAGIC) {
             umem.set(JAVA_INT, meta + XdpMetadata.MAGIC_OFFSET, 0);
             timestamp = umem.get(JAVA_LONG, meta + XdpMetadata.TIMESTAMP_OFFSET);
-            if ((umem.get(JAVA_INT, meta + XdpMetadata.FLAGS_OFFSET) & XdpMetadata.FLAG_HARDWARE) != 0) {
+            if (((int) flagsAndMagic & XdpMetadata.FLAG_HARDWARE) != 0) {
                 flags = RecordDescriptor.FLAG_HARDWARE_TIMESTAMP;
             } else {
                 timestamp -= taiOffsetNanos;
