@@ -64,6 +64,7 @@ public class BroadcastTransmitBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        requireUnsafeAccess();
         file = ShmFile.create("broadcast", Sizes.parse(ringSize) + BroadcastBufferDescriptor.TRAILER_LENGTH);
         transmitter = new BroadcastTransmitter(bufferOver(file.segment()));
         arena = Arena.ofShared();
@@ -88,6 +89,20 @@ public class BroadcastTransmitBenchmark {
     @Benchmark
     public void transmit() {
         transmitter.transmit(MSG_TYPE_ID, frame, 0, frameSize);
+    }
+
+    /**
+     * Agrona reaches its memory through jdk.internal.misc.Unsafe and fails on first use without the module opened;
+     * checked before the buffer file exists, since JMH does not tear down a trial whose benchmark method threw, which
+     * would leave the file in /dev/shm.
+     */
+    private static void requireUnsafeAccess() {
+        try {
+            new UnsafeBuffer(new byte[Long.BYTES]).getLong(0);
+        } catch (LinkageError e) {
+            throw new IllegalStateException("Agrona needs --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED: a"
+                + " -jvmArgsAppend on the command line replaces the benchmark's own, so repeat it there", e);
+        }
     }
 
     private static UnsafeBuffer bufferOver(MemorySegment segment) {
