@@ -9,29 +9,25 @@ import io.ringcap.linux.Sockets;
 import io.ringcap.linux.Syscalls;
 import io.ringcap.linux.TimestampingLayouts;
 import io.ringcap.linux.VirtualMemory;
-import io.ringcap.ring.RecordDescriptor;
 import io.ringcap.ring.RingWriter;
 import io.ringcap.ring.TimestampSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
 import static io.ringcap.linux.PacketSocketLayouts.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * Source {@code afpacket}: an AF_PACKET socket with a TPACKET_V3 receive ring mapped into the process,
  * bound to one interface, with a classic BPF filter ({@link GroupFilter}) that lets in only the groups'
  * UDP traffic; the groups are joined on the interface so the network delivers them.
  *
- * <p>The capture thread reads the ring without any system call: it loads the status word of the current
- * block with acquire semantics, and once the kernel has set {@code TP_STATUS_USER} copies each packet of
+ * <p>The capture thread reads the ring without any system call ({@link TpacketV3Reader}): it loads the status
+ * word of the current block with acquire semantics, and once the kernel has set {@code TP_STATUS_USER} copies each packet of
  * the block into the packet ring (one copy), then hands the block back with a release store. Timestamps are
  * the kernel's per-packet {@code tp_sec}/{@code tp_nsec}: software (CLOCK_REALTIME) or, with hardware
  * timestamping, the NIC's raw clock. A VLAN tag the kernel moved into metadata is put back into the frame
@@ -42,10 +38,6 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  */
 public final class AfPacketSource implements PacketSource {
     private static final int PACKET_TIMESTAMP_HARDWARE = TimestampingLayouts.SOF_TIMESTAMPING_RAW_HARDWARE;
-    private static final int ETHERNET_ADDRESSES = 12;
-    private static final int VLAN_TAG = 4;
-    private static final ValueLayout.OfShort NET_SHORT =
-        ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final String interfaceName;
     private final int interfaceIndex;
@@ -65,11 +57,7 @@ public final class AfPacketSource implements PacketSource {
     private long kernelPackets;
     private long kernelDrops;
 
-    private final long blockSize;
-    private final long ringSize;
-    private long blockOffset;
-    private int packetsLeftInBlock;
-    private long packetOffset;
+    private final TpacketV3Reader blocks;
 
     private AfPacketSource(String interfaceName, int interfaceIndex, int fd, MemorySegment ring,
         PacketRingGeometry geometry, GroupMembership membership, boolean hardwareTimestamps,
@@ -83,8 +71,7 @@ public final class AfPacketSource implements PacketSource {
         this.hardwareTimestamps = hardwareTimestamps;
         this.warnings = List.copyOf(warnings);
         this.interfaceStatistics = InterfaceStatistics.open(interfaceName);
-        this.blockSize = geometry.blockSize();
-        this.ringSize = geometry.ringSize();
+        this.blocks = new TpacketV3Reader(ring, geometry, interfaceIndex);
         this.description = "afpacket " + interfaceName + " TPACKET_V3 " + geometry.blockCount() + "x"
             + (geometry.blockSize() >> 10) + "KiB " + (hardwareTimestamps ? "hardware" : "kernel") + " timestamps, "
             + groups.stream().map(MulticastGroup::toString).collect(Collectors.joining(" "));
@@ -163,73 +150,7 @@ public final class AfPacketSource implements PacketSource {
 
     @Override
     public int poll(RingWriter writer, int limit) {
-        MemorySegment ring = this.ring;
-        int moved = 0;
-        while (moved < limit) {
-            if (packetsLeftInBlock == 0) {
-                // Acquire: the kernel's writes of the block's packets are visible once it shows TP_STATUS_USER.
-                if ((blockStatusAcquire(ring, blockOffset) & TP_STATUS_USER) == 0) {
-                    break;
-                }
-                packetsLeftInBlock = ring.get(JAVA_INT, blockOffset + BLOCK_NUM_PKTS_OFFSET);
-                packetOffset = blockOffset + ring.get(JAVA_INT, blockOffset + BLOCK_OFFSET_TO_FIRST_PKT_OFFSET);
-                if (packetsLeftInBlock == 0) {
-                    returnBlock(ring);
-                    continue;
-                }
-            }
-            copyPacket(writer, ring, packetOffset);
-            moved++;
-            if (--packetsLeftInBlock == 0) {
-                returnBlock(ring);
-            } else {
-                packetOffset += ring.get(JAVA_INT, packetOffset + TP_NEXT_OFFSET_OFFSET);
-            }
-        }
-        return moved;
-    }
-
-    /** Copies one packet into a ring record, putting back a VLAN tag the kernel took out of the frame. */
-    private void copyPacket(RingWriter writer, MemorySegment ring, long packet) {
-        int snapLength = ring.get(JAVA_INT, packet + TP_SNAPLEN_OFFSET);
-        int wireLength = ring.get(JAVA_INT, packet + TP_LEN_OFFSET);
-        int status = ring.get(JAVA_INT, packet + TP_STATUS_OFFSET);
-        long frame = packet + Short.toUnsignedInt(ring.get(JAVA_SHORT, packet + TP_MAC_OFFSET));
-        long timestamp = Integer.toUnsignedLong(ring.get(JAVA_INT, packet + TP_SEC_OFFSET)) * 1_000_000_000L
-            + Integer.toUnsignedLong(ring.get(JAVA_INT, packet + TP_NSEC_OFFSET));
-        boolean tagged = (status & TP_STATUS_VLAN_VALID) != 0 && snapLength >= ETHERNET_ADDRESSES;
-        int extra = tagged ? VLAN_TAG : 0;
-        int flags = (status & TP_STATUS_TS_RAW_HARDWARE) != 0 ? RecordDescriptor.FLAG_HARDWARE_TIMESTAMP : 0;
-        int captured = snapLength + extra;
-        if (captured > writer.maxCapturedLength()) {
-            captured = writer.maxCapturedLength();
-        }
-        if (captured < wireLength + extra) {
-            flags |= RecordDescriptor.FLAG_TRUNCATED;
-        }
-        MemorySegment buffer = writer.buffer();
-        long at = writer.claim(captured);
-        if (tagged) {
-            int tpid = (status & TP_STATUS_VLAN_TPID_VALID) != 0
-                ? Short.toUnsignedInt(ring.get(JAVA_SHORT, packet + TP_VLAN_TPID_OFFSET)) : GroupFilter.ETHERTYPE_VLAN;
-            MemorySegment.copy(ring, frame, buffer, at, ETHERNET_ADDRESSES);
-            buffer.set(NET_SHORT, at + ETHERNET_ADDRESSES, (short) tpid);
-            buffer.set(NET_SHORT, at + ETHERNET_ADDRESSES + 2, (short) ring.get(JAVA_INT, packet + TP_VLAN_TCI_OFFSET));
-            MemorySegment.copy(ring, frame + ETHERNET_ADDRESSES, buffer, at + ETHERNET_ADDRESSES + VLAN_TAG,
-                captured - ETHERNET_ADDRESSES - VLAN_TAG);
-        } else {
-            MemorySegment.copy(ring, frame, buffer, at, captured);
-        }
-        writer.commit(captured, wireLength + extra, timestamp, interfaceIndex, flags);
-    }
-
-    /** Release: every read of the block happens before the kernel may refill it. */
-    private void returnBlock(MemorySegment ring) {
-        releaseBlock(ring, blockOffset);
-        blockOffset += blockSize;
-        if (blockOffset == ringSize) {
-            blockOffset = 0;
-        }
+        return blocks.poll(writer, limit);
     }
 
     /**
