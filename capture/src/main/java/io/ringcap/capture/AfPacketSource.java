@@ -27,11 +27,11 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * UDP traffic; the groups are joined on the interface so the network delivers them.
  *
  * <p>The capture thread reads the ring without any system call ({@link TpacketV3Reader}): it loads the status
- * word of the current block with acquire semantics, and once the kernel has set {@code TP_STATUS_USER} copies each packet of
- * the block into the packet ring (one copy), then hands the block back with a release store. Timestamps are
- * the kernel's per-packet {@code tp_sec}/{@code tp_nsec}: software (CLOCK_REALTIME) or, with hardware
- * timestamping, the NIC's raw clock. A VLAN tag the kernel moved into metadata is put back into the frame
- * as it was on the wire.
+ * word of the current block with acquire semantics, and once the kernel has set {@code TP_STATUS_USER} copies
+ * each packet of the block into the packet ring (one copy), then hands the block back with a release store.
+ * Timestamps are the kernel's per-packet {@code tp_sec}/{@code tp_nsec}: software (CLOCK_REALTIME) or, with
+ * hardware timestamping, the NIC's raw clock. A VLAN tag the kernel moved into metadata is put back into the
+ * frame as it was on the wire.
  *
  * <p>The kernel's counters (PACKET_STATISTICS) are read by {@link #counters()}, a getsockopt that resets
  * them, so the source adds them up; it is meant for the housekeeping thread.

@@ -48,8 +48,8 @@ final class TpacketV3Reader {
      */
     TpacketV3Reader(MemorySegment ring, PacketRingGeometry geometry, int sourceId) {
         if (ring.byteSize() != geometry.ringSize()) {
-            throw new IllegalArgumentException("a ring of " + ring.byteSize() + " bytes is not the " + geometry.ringSize()
-                + " bytes of " + geometry);
+            throw new IllegalArgumentException("a ring of " + ring.byteSize() + " bytes is not the "
+                + geometry.ringSize() + " bytes of " + geometry);
         }
         this.ring = ring;
         this.blockSize = geometry.blockSize();

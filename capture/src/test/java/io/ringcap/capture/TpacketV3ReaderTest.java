@@ -24,7 +24,10 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The afpacket receive loop ({@link TpacketV3Reader}) over a ring in plain memory, {@link InMemoryTpacketRing} as the kernel. */
+/**
+ * The afpacket receive loop ({@link TpacketV3Reader}) over a ring in plain memory, with {@link InMemoryTpacketRing}
+ * as the kernel.
+ */
 class TpacketV3ReaderTest {
     /** 4 blocks of 4 KiB: a 200-byte frame takes 288 bytes, so 14 packets fill a block. */
     private static final PacketRingGeometry GEOMETRY = new PacketRingGeometry(4096, 4, 2048, 1);
