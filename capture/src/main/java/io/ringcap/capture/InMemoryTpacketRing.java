@@ -104,8 +104,9 @@ final class InMemoryTpacketRing implements AutoCloseable {
     }
 
     /**
-     * Hands the open block over even if it has room left, as the kernel's retire timer does (an empty block too:
-     * the kernel retires those, and readers must hand them back).
+     * Hands the open block over even if it has room left, as the kernel's retire timer does; an empty one too,
+     * which the timer leaves open (it only refreshes itself) but a reader must survive all the same: the loop
+     * hands such a block straight back.
      */
     void retire() {
         long blockOffset = (long) block * geometry.blockSize();
