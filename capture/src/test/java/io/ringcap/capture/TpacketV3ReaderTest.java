@@ -1,10 +1,7 @@
 package io.ringcap.capture;
 
 import io.ringcap.ring.RecordDescriptor;
-import io.ringcap.ring.RecordHandler;
 import io.ringcap.ring.RingFile;
-import io.ringcap.ring.RingReader;
-import io.ringcap.ring.RingRecord;
 import io.ringcap.ring.RingWriter;
 import io.ringcap.ring.TimestampSource;
 import org.junit.jupiter.api.AfterEach;
@@ -15,12 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import static io.ringcap.linux.PacketSocketLayouts.*;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -73,15 +67,15 @@ class TpacketV3ReaderTest {
         }
         writer.publish();
 
-        List<Received> records = readAll();
+        List<ReceivedFrame> records = ReceivedFrame.readAll(ringPath);
         assertThat(records).hasSize(rounds * perRound);
         for (int n = 0; n < records.size(); n++) {
-            Received record = records.get(n);
-            assertThat(record.bytes).as("packet %d", n).isEqualTo(bytes(200, n));
-            assertThat(record.timestamp).isEqualTo(1_700_000_000_123_456_789L + n);
-            assertThat(record.originalLength).isEqualTo(200);
-            assertThat(record.sourceId).isEqualTo(SOURCE_ID);
-            assertThat(record.flags).isZero();
+            ReceivedFrame record = records.get(n);
+            assertThat(record.bytes()).as("packet %d", n).isEqualTo(bytes(200, n));
+            assertThat(record.timestamp()).isEqualTo(1_700_000_000_123_456_789L + n);
+            assertThat(record.originalLength()).isEqualTo(200);
+            assertThat(record.sourceId()).isEqualTo(SOURCE_ID);
+            assertThat(record.flags()).isZero();
         }
         assertThat(kernel.dropped()).as("every block handed back in time").isZero();
     }
@@ -95,11 +89,11 @@ class TpacketV3ReaderTest {
         reader.poll(writer, 16);
         writer.publish();
 
-        List<Received> records = readAll();
+        List<ReceivedFrame> records = ReceivedFrame.readAll(ringPath);
         assertThat(records).hasSize(2);
-        assertThat(records.get(0).bytes).isEqualTo(tagged(bytes(100, 1), 0x81, 0x00, 0x20, 0x64));
-        assertThat(records.get(0).originalLength).isEqualTo(104);
-        assertThat(records.get(1).bytes).as("the TPID the kernel reported").isEqualTo(
+        assertThat(records.get(0).bytes()).isEqualTo(tagged(bytes(100, 1), 0x81, 0x00, 0x20, 0x64));
+        assertThat(records.get(0).originalLength()).isEqualTo(104);
+        assertThat(records.get(1).bytes()).as("the TPID the kernel reported").isEqualTo(
             tagged(bytes(100, 2), 0x88, 0xA8, 0x00, 0x05));
     }
 
@@ -110,10 +104,10 @@ class TpacketV3ReaderTest {
         reader.poll(writer, 16);
         writer.publish();
 
-        Received record = readAll().getFirst();
-        assertThat(record.bytes).isEqualTo(bytes(64, 9));
-        assertThat(record.originalLength).isEqualTo(1500);
-        assertThat(record.flags & RecordDescriptor.FLAG_TRUNCATED).isNotZero();
+        ReceivedFrame record = ReceivedFrame.readAll(ringPath).getFirst();
+        assertThat(record.bytes()).isEqualTo(bytes(64, 9));
+        assertThat(record.originalLength()).isEqualTo(1500);
+        assertThat(record.flags() & RecordDescriptor.FLAG_TRUNCATED).isNotZero();
     }
 
     @Test
@@ -123,9 +117,9 @@ class TpacketV3ReaderTest {
         reader.poll(writer, 16);
         writer.publish();
 
-        Received record = readAll().getFirst();
-        assertThat(record.timestamp).isEqualTo(42L);
-        assertThat(record.flags & RecordDescriptor.FLAG_HARDWARE_TIMESTAMP).isNotZero();
+        ReceivedFrame record = ReceivedFrame.readAll(ringPath).getFirst();
+        assertThat(record.timestamp()).isEqualTo(42L);
+        assertThat(record.flags() & RecordDescriptor.FLAG_HARDWARE_TIMESTAMP).isNotZero();
     }
 
     @Test
@@ -139,9 +133,9 @@ class TpacketV3ReaderTest {
         assertThat(reader.poll(writer, 100)).isEqualTo(6);
         assertThat(reader.poll(writer, 100)).as("nothing more").isZero();
         writer.publish();
-        List<Received> records = readAll();
-        assertThat(records).extracting(Received::timestamp).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
-        assertThat(records.get(4).bytes).isEqualTo(bytes(200, 4));
+        List<ReceivedFrame> records = ReceivedFrame.readAll(ringPath);
+        assertThat(records).extracting(ReceivedFrame::timestamp).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+        assertThat(records.get(4).bytes()).isEqualTo(bytes(200, 4));
     }
 
     @Test
@@ -153,7 +147,7 @@ class TpacketV3ReaderTest {
 
         assertThat(reader.poll(writer, 16)).isEqualTo(1);
         writer.publish();
-        assertThat(readAll().getFirst().bytes).isEqualTo(bytes(60, 5));
+        assertThat(ReceivedFrame.readAll(ringPath).getFirst().bytes()).isEqualTo(bytes(60, 5));
         // All four blocks are the kernel's again: a full lap of them goes through without a drop.
         assertThat(kernel.receive(4 * PACKETS_PER_BLOCK, frame(200, 0), 200, 200, 1L, 0, 0, 0))
             .isEqualTo(4 * PACKETS_PER_BLOCK);
@@ -171,7 +165,7 @@ class TpacketV3ReaderTest {
         kernel.retire();
         assertThat(reader.poll(writer, Integer.MAX_VALUE)).isEqualTo(1);
         writer.publish();
-        assertThat(readAll().getLast().bytes).isEqualTo(bytes(200, 1));
+        assertThat(ReceivedFrame.readAll(ringPath).getLast().bytes()).isEqualTo(bytes(200, 1));
     }
 
     @Test
@@ -201,31 +195,5 @@ class TpacketV3ReaderTest {
         }
         System.arraycopy(untagged, 12, bytes, 16, untagged.length - 12);
         return bytes;
-    }
-
-    private List<Received> readAll() {
-        List<Received> records = new ArrayList<>();
-        try (RingReader ringReader = RingReader.open(ringPath, RingReader.Start.OLDEST)) {
-            ringReader.poll(new RecordHandler() {
-                @Override
-                public void onRecord(RingRecord record) {
-                    records.add(new Received(record.timestampNanos(), record.flags(), record.sourceId(),
-                        record.originalLength(), record.frame().toArray(JAVA_BYTE)));
-                }
-
-                @Override
-                public void onLoss(long lostRecords, long lostBytes) {
-                    throw new AssertionError("lost " + lostRecords);
-                }
-            }, Integer.MAX_VALUE);
-        }
-        return records;
-    }
-
-    private record Received(long timestamp, int flags, int sourceId, int originalLength, byte[] bytes) {
-        @Override
-        public String toString() {
-            return "Received[" + timestamp + ", flags " + flags + ", " + Arrays.toString(bytes) + "]";
-        }
     }
 }

@@ -2,10 +2,7 @@ package io.ringcap.capture;
 
 import io.ringcap.linux.Clocks;
 import io.ringcap.ring.RecordDescriptor;
-import io.ringcap.ring.RecordHandler;
 import io.ringcap.ring.RingFile;
-import io.ringcap.ring.RingReader;
-import io.ringcap.ring.RingRecord;
 import io.ringcap.ring.RingWriter;
 import io.ringcap.ring.TimestampSource;
 import org.junit.jupiter.api.AfterEach;
@@ -15,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -65,17 +61,17 @@ class XskSocketInMemoryTest {
         assertThat(socket.poll(writer, 256, 37_000_000_000L)).isEqualTo(40);
         writer.publish();
 
-        List<Received> records = readAll();
+        List<ReceivedFrame> records = ReceivedFrame.readAll(ringPath);
         assertThat(records).hasSize(40);
         for (int frame = 0; frame < 40; frame++) {
-            Received record = records.get(frame);
-            assertThat(record.sourceId).isEqualTo(SOURCE_ID);
-            assertThat(record.bytes).hasSize(200);
+            ReceivedFrame record = records.get(frame);
+            assertThat(record.sourceId()).isEqualTo(SOURCE_ID);
+            assertThat(record.bytes()).hasSize(200);
             for (int i = 0; i < 200; i++) {
-                assertThat(record.bytes[i]).as("frame %d byte %d", frame, i).isEqualTo((byte) (frame * 31 + i));
+                assertThat(record.bytes()[i]).as("frame %d byte %d", frame, i).isEqualTo((byte) (frame * 31 + i));
             }
-            assertThat(record.timestamp).as("TAI less the TAI offset").isEqualTo(1_000_000_000L - 37_000_000_000L);
-            assertThat(record.flags & RecordDescriptor.FLAG_HARDWARE_TIMESTAMP).isZero();
+            assertThat(record.timestamp()).as("TAI less the TAI offset").isEqualTo(1_000_000_000L - 37_000_000_000L);
+            assertThat(record.flags() & RecordDescriptor.FLAG_HARDWARE_TIMESTAMP).isZero();
         }
         assertThat(rings.fillAvailable()).as("every frame handed back").isEqualTo(FRAMES);
         assertThat(socket.poll(writer, 256, 0)).as("nothing more").isZero();
@@ -87,9 +83,9 @@ class XskSocketInMemoryTest {
         socket.poll(writer, 256, 37_000_000_000L);
         writer.publish();
 
-        Received record = readAll().getFirst();
-        assertThat(record.timestamp).isEqualTo(123_456_789L);
-        assertThat(record.flags & RecordDescriptor.FLAG_HARDWARE_TIMESTAMP).isNotZero();
+        ReceivedFrame record = ReceivedFrame.readAll(ringPath).getFirst();
+        assertThat(record.timestamp()).isEqualTo(123_456_789L);
+        assertThat(record.flags() & RecordDescriptor.FLAG_HARDWARE_TIMESTAMP).isNotZero();
     }
 
     @Test
@@ -103,11 +99,11 @@ class XskSocketInMemoryTest {
         long after = Clocks.realtimeNanos();
         writer.publish();
 
-        List<Received> records = readAll();
+        List<ReceivedFrame> records = ReceivedFrame.readAll(ringPath);
         assertThat(records).hasSize(2 * FRAMES);
-        assertThat(records.subList(0, FRAMES)).allSatisfy(record -> assertThat(record.timestamp).isEqualTo(5L));
+        assertThat(records.subList(0, FRAMES)).allSatisfy(record -> assertThat(record.timestamp()).isEqualTo(5L));
         assertThat(records.subList(FRAMES, 2 * FRAMES))
-            .allSatisfy(record -> assertThat(record.timestamp).isBetween(before, after));
+            .allSatisfy(record -> assertThat(record.timestamp()).isBetween(before, after));
     }
 
     @Test
@@ -117,7 +113,7 @@ class XskSocketInMemoryTest {
         assertThat(rings.fillAvailable()).isEqualTo(FRAMES - 50 + 16);
         assertThat(socket.poll(writer, 256, 0)).isEqualTo(34);
         writer.publish();
-        assertThat(readAll()).hasSize(50);
+        assertThat(ReceivedFrame.readAll(ringPath)).hasSize(50);
     }
 
     @Test
@@ -131,27 +127,5 @@ class XskSocketInMemoryTest {
     void ringsOfABadShapeAreRefused() {
         assertThatThrownBy(() -> new InMemoryXskRings(100, 2048, false)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new InMemoryXskRings(64, 256, false)).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    private List<Received> readAll() {
-        List<Received> records = new ArrayList<>();
-        try (RingReader reader = RingReader.open(ringPath, RingReader.Start.OLDEST)) {
-            reader.poll(new RecordHandler() {
-                @Override
-                public void onRecord(RingRecord record) {
-                    records.add(new Received(record.timestampNanos(), record.flags(), record.sourceId(),
-                        record.frame().toArray(JAVA_BYTE)));
-                }
-
-                @Override
-                public void onLoss(long lostRecords, long lostBytes) {
-                    throw new AssertionError("lost " + lostRecords);
-                }
-            }, Integer.MAX_VALUE);
-        }
-        return records;
-    }
-
-    private record Received(long timestamp, int flags, int sourceId, byte[] bytes) {
     }
 }
