@@ -36,21 +36,18 @@ final class InMemoryTpacketRing implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final PacketRingGeometry geometry;
     private final MemorySegment ring;
-    private final int blockCount;
     /** Block being filled, and where its next packet goes (offset in the block). */
     private int block;
     private long next = FIRST_PACKET_OFFSET;
     private int packetsInBlock;
     private long previousPacket = -1;
-    /** Oldest block handed over and not yet seen back, and how many are handed over. */
-    private int oldestHandedOver;
+    /** Blocks handed over and not yet taken back by {@link #consumeAll}: the ones just before {@link #block}. */
     private int handedOver;
     private long blockSequence;
     private long dropped;
 
     InMemoryTpacketRing(PacketRingGeometry geometry) {
         this.geometry = geometry;
-        this.blockCount = geometry.blockCount();
         this.ring = arena.allocate(geometry.ringSize(), 4096);
     }
 
@@ -76,12 +73,11 @@ final class InMemoryTpacketRing implements AutoCloseable {
             if (next + length > geometry.blockSize()) {
                 closeBlock();
             }
-            long blockOffset = (long) block * geometry.blockSize();
-            if (packetsInBlock == 0 && (blockStatusAcquire(ring, blockOffset) & TP_STATUS_USER) != 0) {
+            if (openBlockHeldByReader()) {
                 dropped += count - i;
                 return i;
             }
-            long packet = blockOffset + next;
+            long packet = blockOffset() + next;
             ring.set(JAVA_INT, packet + TP_NEXT_OFFSET_OFFSET, 0);
             ring.set(JAVA_INT, packet + TP_SEC_OFFSET, (int) (timestampNanos / 1_000_000_000L));
             ring.set(JAVA_INT, packet + TP_NSEC_OFFSET, (int) (timestampNanos % 1_000_000_000L));
@@ -109,18 +105,15 @@ final class InMemoryTpacketRing implements AutoCloseable {
      * hands such a block straight back.
      */
     void retire() {
-        long blockOffset = (long) block * geometry.blockSize();
-        if (packetsInBlock == 0 && (blockStatusAcquire(ring, blockOffset) & TP_STATUS_USER) != 0) {
-            return;
+        if (!openBlockHeldByReader()) {
+            closeBlock();
         }
-        closeBlock();
     }
 
     /** Takes back every block handed over, as a reader that read them all would hand them back. */
     void consumeAll() {
         for (; handedOver > 0; handedOver--) {
-            releaseBlock(ring, (long) oldestHandedOver * geometry.blockSize());
-            oldestHandedOver = (oldestHandedOver + 1) % blockCount;
+            releaseBlock(ring, (long) Math.floorMod(block - handedOver, geometry.blockCount()) * geometry.blockSize());
         }
     }
 
@@ -134,8 +127,17 @@ final class InMemoryTpacketRing implements AutoCloseable {
         arena.close();
     }
 
+    /** The block to fill next is still the reader's: nothing can go in it (nor be handed over) until it is back. */
+    private boolean openBlockHeldByReader() {
+        return packetsInBlock == 0 && (blockStatusAcquire(ring, blockOffset()) & TP_STATUS_USER) != 0;
+    }
+
+    private long blockOffset() {
+        return (long) block * geometry.blockSize();
+    }
+
     private void closeBlock() {
-        long blockOffset = (long) block * geometry.blockSize();
+        long blockOffset = blockOffset();
         ring.set(JAVA_INT, blockOffset + BLOCK_NUM_PKTS_OFFSET, packetsInBlock);
         ring.set(JAVA_INT, blockOffset + BLOCK_OFFSET_TO_FIRST_PKT_OFFSET, FIRST_PACKET_OFFSET);
         ring.set(JAVA_INT, blockOffset + BLOCK_BLK_LEN_OFFSET, (int) next);
@@ -143,7 +145,7 @@ final class InMemoryTpacketRing implements AutoCloseable {
         // Release: every store of the block's packets is visible before the reader sees it as its own.
         INT.setRelease(ring, blockOffset + BLOCK_STATUS_OFFSET, TP_STATUS_USER);
         handedOver++;
-        block = (block + 1) % blockCount;
+        block = (block + 1) % geometry.blockCount();
         next = FIRST_PACKET_OFFSET;
         packetsInBlock = 0;
         previousPacket = -1;
