@@ -58,14 +58,18 @@ skipped() {
   say "skipped $1: $2"
 }
 
-# A few JMH iterations of the 64-byte rows only: proves the ring benchmark runs, in seconds.
-ring_quick() {
+# Runs the JMH benchmarks jar with "$@"; builds it first if it is missing (bench/ring.sh and the launcher build it too).
+jmh() {
   local jar=$repo/bench/target/benchmarks.jar
   if [[ ! -f $jar ]]; then
     (cd "$repo" && ./mvnw -B -q -pl bench -am install -DskipTests) >&2
   fi
-  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$jar" \
-    'RingPublishBenchmark.publishBatch32|BroadcastTransmitBenchmark.transmit|CopyCeilingBenchmark' \
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"
+}
+
+# A few JMH iterations of the 64-byte rows only: proves the ring benchmark runs, in seconds.
+ring_quick() {
+  jmh 'RingPublishBenchmark.publishBatch32|BroadcastTransmitBenchmark.transmit|CopyCeilingBenchmark' \
     -p frameSize=64 -p readers=0 -f 1 -wi 1 -i 1 -w 300ms -r 300ms >"$work/jmh"
   echo '```'
   sed -n '/^Benchmark /,$p' "$work/jmh"
@@ -74,14 +78,9 @@ ring_quick() {
 
 # The two capture sources' receive loops on in-memory kernel rings (JMH), each less its stand-in for the kernel.
 receive_loops() {
-  local jar=$repo/bench/target/benchmarks.jar
-  if [[ ! -f $jar ]]; then
-    (cd "$repo" && ./mvnw -B -q -pl bench -am install -DskipTests) >&2
-  fi
   local timing=()
   [[ $quick == 1 ]] && timing=(-wi 1 -i 1 -w 300ms -r 300ms)
-  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$jar" 'XskReceiveBenchmark|AfPacketReceiveBenchmark' \
-    -f 1 ${timing[@]+"${timing[@]}"} -rf csv -rff "$work/loops.csv" >"$work/jmh"
+  jmh 'XskReceiveBenchmark|AfPacketReceiveBenchmark' -f 1 ${timing[@]+"${timing[@]}"} -rf csv -rff "$work/loops.csv" >"$work/jmh"
   echo "| loop | frame B | receive ns/packet | kernel stand-in ns/packet | loop alone ns/packet |"
   echo "|---|---:|---:|---:|---:|"
   awk -F, '
