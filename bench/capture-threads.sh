@@ -33,6 +33,8 @@ size=${BENCH_SIZE:-64}
 warmup=${BENCH_WARMUP:-4}
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/veth-pair.sh
+source "$repo/bench/veth-pair.sh"
 ringcap=$repo/ringcap
 if [[ -z ${JAVA_HOME:-} && -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then
   export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
@@ -59,15 +61,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-ip netns add "$tx"
-ip netns add "$rx"
-ip link add veth-tx netns "$tx" type veth peer name veth-rx netns "$rx"
-ip -n "$tx" address add 10.213.10.1/30 dev veth-tx
-ip -n "$rx" address add 10.213.10.2/30 dev veth-rx
-for ns in "$tx" "$rx"; do ip -n "$ns" link set lo up; done
-ip -n "$tx" link set veth-tx up
-ip -n "$rx" link set veth-rx up
-ip -n "$tx" route add 224.0.0.0/4 dev veth-tx
+make_veth_pair "$tx" "$rx" 10.213.10
 
 group=239.1.10.1:5000
 ip netns exec "$rx" taskset -c 1 "$ringcap" capture --source "$source" --idle park --iface veth-rx --group "$group" \

@@ -38,6 +38,8 @@ command -v taskset >/dev/null || die "needs taskset (apt-get install util-linux)
 (( $(nproc --all) >= 2 )) || die "needs CPUs 0 and 1 (sender on 0, capturer on 1)"
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/veth-pair.sh
+source "$repo/bench/veth-pair.sh"
 ringcap=$repo/ringcap
 if [[ -z ${JAVA_HOME:-} && -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then
   export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
@@ -143,19 +145,7 @@ exec {sleep_fd}<> <(:)
 nap() { read -r -t "$1" -u "$sleep_fd" || true; }   # sleep without a fork
 
 # --- network ----------------------------------------------------------------------------------------------------------
-ip netns add "$tx"
-ip netns add "$rx"
-# Created directly in the namespaces: the veth ends never appear among the host's interfaces.
-ip link add veth-tx netns "$tx" type veth peer name veth-rx netns "$rx"
-for pair in "$tx veth-tx 10.213.9.1" "$rx veth-rx 10.213.9.2"; do
-  read -r ns dev address <<<"$pair"
-  # Before the link comes up: no duplicate-address detection, router solicitations or MLD reports.
-  ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1" 2>/dev/null || true
-  ip -n "$ns" address add "$address/30" dev "$dev"
-  ip -n "$ns" link set lo up
-  ip -n "$ns" link set "$dev" up
-done
-ip -n "$tx" route add 224.0.0.0/4 dev veth-tx
+make_veth_pair "$tx" "$rx" 10.213.9
 
 # The script itself (polling /proc every 5 ms while waiting) stays off the capturer's CPU.
 taskset -pc 0 $$ >/dev/null
