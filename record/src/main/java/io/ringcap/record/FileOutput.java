@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 /**
  * The file a recording is written to, and the {@link OutputSink} its writer encodes into: the writer fills a
@@ -31,14 +32,20 @@ import java.util.concurrent.Future;
  * block). {@link #flush} also writes that partial block, padded with zeros, and it is written again, completed,
  * later; {@link #close} cuts the padding off. Without {@code O_DIRECT} a block is one byte: nothing is carried.
  *
+ * <p>{@link #flushThen} is the same flush without waiting: the padded partial block goes to the writing thread
+ * after the buffers before it, and so does a task (the recorder saves its position), run there once everything
+ * before it has landed, and skipped if a write failed; so the caller never waits for the disk while a write it
+ * does not need yet is in flight. A failure of that task is thrown by the next {@code flushThen}.
+ *
  * <p>{@value #BUFFERS} buffers are lent in turn, each once its previous write has landed. A write that fails (a
  * full disk) keeps its buffer and is written again, from where the kernel stopped, when that buffer is next
  * due, or at {@link #flush}, {@link #force} or {@link #close}, which throw while it still fails; so nothing is
- * skipped and every byte lands at its own offset. Not thread-safe: one thread calls all methods.
+ * skipped and every byte lands at its own offset. A padded partial block that fails is not written again: its
+ * bytes are always written again later, completed. Not thread-safe: one thread calls all methods.
  */
 final class FileOutput implements OutputSink, Closeable {
     /** Buffers lent in turn: one filling while the other is written (more did not help, see docs/recording.md). */
-    static final int BUFFERS = 2;
+    static final int BUFFERS = 4;
 
     private final FileChannel channel;
     private final int block;
@@ -46,13 +53,18 @@ final class FileOutput implements OutputSink, Closeable {
     private final int capacity;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment[] buffers = new MemorySegment[BUFFERS];
-    /** Views made once, so that a write allocates nothing; each positioned where its write has got to. */
-    private final ByteBuffer[] views = new ByteBuffer[BUFFERS];
-    private final Future<?>[] flights = new Future<?>[BUFFERS];
-    /** The file offset of each buffer's byte 0 in its write. */
-    private final long[] flightAt = new long[BUFFERS];
+    /** Each buffer's write of whole blocks; written again, from where it stopped, if it failed. */
+    private final Flight[] blockWrites = new Flight[BUFFERS];
+    /** Each buffer's write of a padded partial block by {@link #flushThen}; dropped if it failed. */
+    private final Flight[] tailWrites = new Flight[BUFFERS];
     private final ExecutorService writing = Executors.newSingleThreadExecutor(
         Thread.ofPlatform().name("ringcap-record-write").daemon().factory());
+    /** Set by the writing thread when a write fails; cleared by a {@link #flush} that waited for every write. */
+    private volatile boolean writeFailed;
+    /** What the last {@link #flushThen} task threw, for the next one to throw. */
+    private volatile IOException taskFailure;
+    /** The last {@link #flushThen} task; the ones before it ran before it. */
+    private Future<?> task;
     /** The buffer lent, or last taken back: it holds the staged bytes. */
     private int current;
     private boolean lent;
@@ -71,7 +83,8 @@ final class FileOutput implements OutputSink, Closeable {
         this.capacity = Math.max(block, bufferBytes / block * block);
         for (int i = 0; i < BUFFERS; i++) {
             buffers[i] = arena.allocate(capacity + block, Math.max(block, Long.BYTES));
-            views[i] = buffers[i].asByteBuffer();
+            blockWrites[i] = new Flight(buffers[i]);
+            tailWrites[i] = new Flight(buffers[i]);
         }
     }
 
@@ -125,13 +138,7 @@ final class FileOutput implements OutputSink, Closeable {
     }
 
     private void send(int length) {
-        ByteBuffer view = views[current].limit(length).position(0);
-        long at = stagedAt;
-        flightAt[current] = at;
-        flights[current] = writing.submit(() -> {
-            writeFully(view, at);
-            return null;
-        });
+        blockWrites[current].send(0, length, stagedAt);
     }
 
     /**
@@ -142,40 +149,117 @@ final class FileOutput implements OutputSink, Closeable {
         if (!open) {
             return;
         }
+        requireHandedBack();
+        landAll();
+        if (staged > 0) {
+            Flight tail = tailWrites[current];
+            tail.view.limit(padTail()).position(stagedFrom);
+            writeFully(tail.view, stagedAt - stagedFrom);
+        }
+        writeFailed = false;
+    }
+
+    /**
+     * Flushes without waiting: the padded partial block goes to the writing thread, and then {@code then} runs
+     * there (with the file's data forced first if {@code force}) once everything taken back so far is written,
+     * unless a write failed. If a write failed since the last {@link #flush}, flushes here and now instead, and
+     * runs {@code then} here. Throws what the last such task threw, or what this flush throws.
+     */
+    void flushThen(boolean force, IoTask then) throws IOException {
+        if (!open) {
+            return;
+        }
+        IOException failure = taskFailure;
+        if (failure != null) {
+            taskFailure = null;
+            throw failure;
+        }
+        if (writeFailed) {
+            flush();
+            if (force) {
+                channel.force(false);
+            }
+            then.run();
+            return;
+        }
+        requireHandedBack();
+        if (staged > 0) {
+            // Waits only for this buffer's last flushed tail: written by now, as the blocks sent after it are.
+            land(tailWrites[current], false);
+            tailWrites[current].send(stagedFrom, padTail(), stagedAt - stagedFrom);
+        }
+        task = writing.submit(() -> {
+            if (!writeFailed) {
+                try {
+                    if (force) {
+                        channel.force(false);
+                    }
+                    then.run();
+                } catch (IOException e) {
+                    taskFailure = e;
+                }
+            }
+            return null;
+        });
+    }
+
+    private void requireHandedBack() {
         if (lent) {
             throw new IllegalStateException("flush the writer first: it still holds a buffer");
         }
-        landAll();
-        if (staged > 0) {
-            int end = stagedFrom + (staged + block - 1) / block * block;
-            buffers[current].asSlice(stagedFrom + staged, end - stagedFrom - staged).fill((byte) 0);
-            views[current].limit(end).position(stagedFrom);
-            writeFully(views[current], stagedAt - stagedFrom);
-        }
+    }
+
+    /** Zeros the rest of the staged partial block; returns where that block ends in the current buffer. */
+    private int padTail() {
+        int end = stagedFrom + (staged + block - 1) / block * block;
+        buffers[current].asSlice(stagedFrom + staged, end - stagedFrom - staged).fill((byte) 0);
+        return end;
     }
 
     private void landAll() throws IOException {
         for (int i = 1; i <= BUFFERS; i++) {
             land((current + i) % BUFFERS);
         }
+        awaitTask();
     }
 
-    /** Waits for buffer {@code i}'s write; if it failed, writes the rest of it here, and throws if that fails too. */
+    /** Waits for buffer {@code i}'s writes; a failed block write is written again here, and throws if that fails. */
     private void land(int i) throws IOException {
-        Future<?> flight = flights[i];
-        if (flight == null) {
+        land(tailWrites[i], false);
+        land(blockWrites[i], true);
+    }
+
+    private void land(Flight flight, boolean writeAgain) throws IOException {
+        if (flight.future == null) {
             return;
         }
         try {
-            flight.get();
+            flight.future.get();
         } catch (ExecutionException e) {
-            // The view's position is where the kernel stopped taking bytes: go on from there.
-            writeFully(views[i], flightAt[i]);
+            if (writeAgain) {
+                // The view's position is where the kernel stopped taking bytes: go on from there.
+                writeFully(flight.view, flight.fileOffset);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while a recording write was in flight");
         }
-        flights[i] = null;
+        flight.future = null;
+    }
+
+    private void awaitTask() throws InterruptedIOException {
+        if (task == null) {
+            return;
+        }
+        try {
+            task.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a flush task threw what it should have kept", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while a recording flush was in flight");
+        }
+        task = null;
     }
 
     /** Writes {@code view} from its position to its limit; its byte 0 belongs at {@code fileOffset}. */
@@ -196,22 +280,23 @@ final class FileOutput implements OutputSink, Closeable {
         channel.force(false);
     }
 
-    /** Cuts the file to {@code length} bytes and ignores whatever is written after, failed writes in flight too. */
-    void cut(long length) throws IOException {
+    /**
+     * Stops writing: waits for the writes and the flush task in flight, giving up on any write that failed, and
+     * ignores whatever is handed over after.
+     */
+    void abandon() throws IOException {
         open = false;
         staged = 0;
         for (int i = 0; i < BUFFERS; i++) {
-            if (flights[i] != null) {
-                try {
-                    flights[i].get();
-                } catch (ExecutionException e) {
-                    // given up on: the cut drops it
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                flights[i] = null;
-            }
+            land(tailWrites[i], false);
+            land(blockWrites[i], false);
         }
+        awaitTask();
+    }
+
+    /** {@link #abandon()}s, then cuts the file to {@code length} bytes. */
+    void cut(long length) throws IOException {
+        abandon();
         channel.truncate(length);
         accepted = length;
     }
@@ -230,9 +315,43 @@ final class FileOutput implements OutputSink, Closeable {
             channel.close();
             writing.shutdownNow();
             // A write still in flight (one that failed is given up on here) may yet read its buffer.
-            if (Arrays.stream(flights).allMatch(flight -> flight == null)) {
+            if (task == null && Stream.concat(Arrays.stream(blockWrites), Arrays.stream(tailWrites))
+                .allMatch(flight -> flight.future == null)) {
                 arena.close();
             }
+        }
+    }
+
+    /** Work for the writing thread after a flush, such as saving where the recording has got to. */
+    @FunctionalInterface
+    interface IoTask {
+        void run() throws IOException;
+    }
+
+    /** One positional write of part of a buffer, through a view made once, so that a write allocates no view. */
+    private final class Flight {
+        /** Positioned where the write has got to; its byte 0 is the buffer's. */
+        final ByteBuffer view;
+        /** The file offset of the view's byte 0. */
+        long fileOffset;
+        Future<?> future;
+
+        Flight(MemorySegment buffer) {
+            view = buffer.asByteBuffer();
+        }
+
+        void send(int from, int to, long fileOffset) {
+            view.limit(to).position(from);
+            this.fileOffset = fileOffset;
+            future = writing.submit(() -> {
+                try {
+                    writeFully(view, fileOffset);
+                } catch (IOException e) {
+                    writeFailed = true;
+                    throw e;
+                }
+                return null;
+            });
         }
     }
 }

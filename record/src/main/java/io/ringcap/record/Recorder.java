@@ -292,18 +292,23 @@ public final class Recorder implements AutoCloseable {
         persistState();
     }
 
+    /**
+     * Flushes without waiting for the disk: the file's writing thread saves the state once the data it names is in
+     * the file (see {@link FileOutput#flushThen}), so the recorder reads on meanwhile.
+     */
     private void flush(long now) {
         try {
-            file.flush();
             FsyncPolicy fsync = options.fsync();
             boolean force = fsync.mode() == FsyncPolicy.Mode.INTERVAL && now - lastForceNanos >= fsync.intervalNanos();
-            if (force) {
-                file.force();
-                lastForceNanos = now;
-            }
             // With an interval policy the state never runs ahead of forced data, so it holds after a power failure.
-            if (fsync.mode() != FsyncPolicy.Mode.INTERVAL || force) {
-                persistState();
+            RecorderState state = fsync.mode() != FsyncPolicy.Mode.INTERVAL || force ? state() : null;
+            file.flushThen(force, () -> {
+                if (state != null) {
+                    state.write(directory, forcesState());
+                }
+            });
+            if (force) {
+                lastForceNanos = now;
             }
             unflushed = false;
             lastFlushNanos = now;
@@ -313,9 +318,17 @@ public final class Recorder implements AutoCloseable {
     }
 
     private void persistState() throws IOException {
-        new RecorderState(ring.creationTimeNanos(), reader.position(), reader.expectedSequence(), reader.epoch(),
+        state().write(directory, forcesState());
+    }
+
+    private RecorderState state() {
+        return new RecorderState(ring.creationTimeNanos(), reader.position(), reader.expectedSequence(), reader.epoch(),
             file == null ? null : file.partName(), file == null ? 0 : file.bytesWritten(), pendingLapLoss,
-            pendingDiskLoss).write(directory, options.fsync().mode() != FsyncPolicy.Mode.NONE);
+            pendingDiskLoss);
+    }
+
+    private boolean forcesState() {
+        return options.fsync().mode() != FsyncPolicy.Mode.NONE;
     }
 
     private void diskFailed(IOException e, long now) {

@@ -40,8 +40,8 @@ final class RecordingFile {
     private long packets;
     private long lastNanos;
     private long lost;
-    private long durableOffset;
-    private long durablePackets;
+    /** What the last flush that landed covered: set by the file's writing thread after a {@link #flushThen}. */
+    private volatile Flushed flushed = new Flushed(0, 0);
 
     private RecordingFile(Path directory, String name, FileOutput output, long startNanos, int snapLength,
         String sourceDescription, long sourceDrops) {
@@ -148,12 +148,21 @@ final class RecordingFile {
     void flush() throws IOException {
         writer.flush();
         output.flush();
-        durableOffset = writer.bytesWritten();
-        durablePackets = packets;
+        flushed = new Flushed(writer.bytesWritten(), packets);
     }
 
-    void force() throws IOException {
-        output.force();
+    /**
+     * {@link #flush} without waiting for the disk (see {@link FileOutput#flushThen}): once everything written so far
+     * is in the file, the file's writing thread counts it as flushed and runs {@code then}, the file's data forced
+     * first if {@code force}.
+     */
+    void flushThen(boolean force, FileOutput.IoTask then) throws IOException {
+        writer.flush();
+        Flushed now = new Flushed(writer.bytesWritten(), packets);
+        output.flushThen(force, () -> {
+            flushed = now;
+            then.run();
+        });
     }
 
     /**
@@ -176,9 +185,12 @@ final class RecordingFile {
      * a block boundary. Returns the packets cut off, which the caller counts as lost to disk.
      */
     long cutToDurable() throws IOException {
-        long cut = packets - durablePackets;
-        output.cut(durableOffset);
-        packets = durablePackets;
+        // Nothing in flight may change what counts as flushed once it is read.
+        output.abandon();
+        Flushed last = flushed;
+        long cut = packets - last.packets();
+        output.cut(last.offset());
+        packets = last.packets();
         return cut;
     }
 
@@ -193,6 +205,9 @@ final class RecordingFile {
         RecordingIndex built = scanIndex ? IndexBuilder.scan(part).build(length) : index.build(length);
         return publish(directory, name, built, force, events);
     }
+
+    /** A flush: the file's first {@code offset} bytes, holding its first {@code packets} packets, are in it. */
+    private record Flushed(long offset, long packets) { }
 
     private void close() throws IOException {
         // Hands the writer's buffer back; after a cut the output discards what it still held.

@@ -9,6 +9,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A real file channel that notes every positional write and runs out of space on request the way Linux does:
@@ -23,6 +24,7 @@ final class FaultyFileChannel extends FileChannel {
     private final int block;
     private final List<Write> writes = new ArrayList<>();
     private long spaceLeft = Long.MAX_VALUE;
+    private volatile CountDownLatch gate = new CountDownLatch(0);
 
     FaultyFileChannel(FileChannel file, int block) {
         this.file = file;
@@ -38,8 +40,27 @@ final class FaultyFileChannel extends FileChannel {
         return List.copyOf(writes);
     }
 
+    /** Makes positional writes wait until {@link #releaseWrites()}, so a test knows they are still in flight. */
+    void holdWrites() {
+        gate = new CountDownLatch(1);
+    }
+
+    void releaseWrites() {
+        gate.countDown();
+    }
+
     @Override
-    public synchronized int write(ByteBuffer source, long position) throws IOException {
+    public int write(ByteBuffer source, long position) throws IOException {
+        try {
+            gate.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while writes were held");
+        }
+        return writeNow(source, position);
+    }
+
+    private synchronized int writeNow(ByteBuffer source, long position) throws IOException {
         long address = source.isDirect() ? java.lang.foreign.MemorySegment.ofBuffer(source).address() : 0;
         writes.add(new Write(position, source.remaining(), address));
         int length = (int) Math.min(source.remaining(), spaceLeft / block * block);

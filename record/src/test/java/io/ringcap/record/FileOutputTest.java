@@ -16,6 +16,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -149,6 +151,109 @@ class FileOutputTest {
         }
         assertThat(refused).isEqualTo(3);
         assertThat(Files.readAllBytes(file)).isEqualTo(accepted.toByteArray());
+    }
+
+    @ParameterizedTest(name = "direct {0}")
+    @ValueSource(booleans = {true, false})
+    void aFlushTaskRunsOnTheWritingThreadOnceEverythingBeforeItIsInTheFile(boolean direct) throws IOException {
+        FileOutput output = direct ? openDirect() : FileOutput.create(file, false, BUFFER);
+        SplittableRandom random = new SplittableRandom(7);
+        byte[] expected = new byte[9 * BUFFER + 777];
+        random.nextBytes(expected);
+        List<String> wrong = new CopyOnWriteArrayList<>();
+        AtomicInteger ran = new AtomicInteger();
+        int flushes = 0;
+        Thread caller = Thread.currentThread();
+        try (output) {
+            Writer writer = new Writer(output);
+            int at = 0;
+            while (at < expected.length) {
+                int size = Math.min(expected.length - at, 1 + random.nextInt(40_000));
+                writer.put(expected, at, size);
+                at += size;
+                if (random.nextInt(4) == 0) {
+                    writer.handBack();
+                    int flushedLength = at;
+                    output.flushThen(random.nextBoolean(), () -> {
+                        if (Thread.currentThread() == caller) {
+                            wrong.add("ran on the caller's thread");
+                        }
+                        byte[] inFile = Files.readAllBytes(file);
+                        if (inFile.length < flushedLength || !Arrays.equals(inFile, 0, flushedLength, expected, 0,
+                            flushedLength)) {
+                            wrong.add("the first " + flushedLength + " bytes were not in the file");
+                        }
+                        ran.incrementAndGet();
+                    });
+                    flushes++;
+                }
+            }
+            writer.handBack();
+            output.flush();
+        }
+        assertThat(wrong).isEmpty();
+        assertThat(ran.get()).isEqualTo(flushes).isGreaterThan(5);
+        assertThat(Files.readAllBytes(file)).isEqualTo(expected);
+    }
+
+    @Test
+    void aFlushTaskIsSkippedWhenAWriteBeforeItFailedAndNothingIsLost() throws IOException {
+        FaultyFileChannel channel = openFaultyDirect();
+        byte[] bytes = new byte[4 * BUFFER];
+        new SplittableRandom(5).nextBytes(bytes);
+        AtomicInteger ran = new AtomicInteger();
+        try (FileOutput output = new FileOutput(channel, block(), BUFFER)) {
+            Writer writer = new Writer(output);
+            channel.spaceLeft(BUFFER / 2);
+            channel.holdWrites();
+            writer.put(bytes, 0, BUFFER + 1000);
+            writer.handBack();
+            // The write of the first buffer is still to fail on the writing thread: this flush goes on in flight,
+            // and its task, queued after the failed write, must not run.
+            output.flushThen(false, ran::incrementAndGet);
+            channel.releaseWrites();
+            // Once the failure is known, a flush is made here, and throws.
+            IOException thrown = null;
+            for (int i = 0; i < 10_000 && thrown == null; i++) {
+                try {
+                    output.flushThen(false, ran::incrementAndGet);
+                } catch (IOException e) {
+                    thrown = e;
+                }
+            }
+            assertThat(thrown).hasMessageContaining("No space left");
+            assertThatThrownBy(() -> output.flushThen(false, ran::incrementAndGet)).as("still full")
+                .hasMessageContaining("No space left");
+            channel.spaceLeft(Long.MAX_VALUE);
+            output.flushThen(false, ran::incrementAndGet);
+            assertThat(ran.get()).as("only the task after the disk took everything").isEqualTo(1);
+            assertThat(Arrays.copyOf(Files.readAllBytes(file), BUFFER + 1000))
+                .isEqualTo(Arrays.copyOf(bytes, BUFFER + 1000));
+            writer.put(bytes, BUFFER + 1000, bytes.length - BUFFER - 1000);
+            writer.handBack();
+            output.flushThen(false, ran::incrementAndGet);
+            output.flush();
+            assertThat(ran.get()).as("tasks run in flight again").isEqualTo(2);
+        }
+        assertThat(Files.readAllBytes(file)).isEqualTo(bytes);
+    }
+
+    @Test
+    void whatAFlushTaskThrowsIsThrownByTheNextFlush() throws IOException {
+        try (FileOutput output = openDirect()) {
+            Writer writer = new Writer(output);
+            writer.put(new byte[5000], 0, 5000);
+            writer.handBack();
+            output.flushThen(false, () -> {
+                throw new IOException("cannot save the state");
+            });
+            output.flush();
+            AtomicInteger ran = new AtomicInteger();
+            assertThatThrownBy(() -> output.flushThen(false, ran::incrementAndGet)).hasMessage("cannot save the state");
+            output.flushThen(false, ran::incrementAndGet);
+            output.flush();
+            assertThat(ran.get()).as("only the flush after the one that threw").isEqualTo(1);
+        }
     }
 
     @Test
