@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  */
 final class FileOutput implements OutputSink, Closeable {
     /** Buffers lent in turn: one filling while the other is written (more did not help, see docs/recording.md). */
-    static final int BUFFERS = 4;
+    static final int BUFFERS = 2;
 
     private final FileChannel channel;
     private final int block;
