@@ -24,12 +24,12 @@ java=$JAVA_HOME/bin/java
 for tool in dd tcpdump; do
   command -v $tool >/dev/null || { echo "record.sh: needs $tool (apt-get install tcpdump coreutils)" >&2; exit 2; }
 done
-if [[ ! -d $repo/record/target/classes || -n $(find "$repo/record/src/main" "$repo/pcap/src/main" "$repo/ring/src/main" \
+if [[ ! -d $repo/record/target/classes || -n $(find "$repo/record/src/main" "$repo/pcap/src/main" "$repo/ring/src/main" "$repo/linux/src/main" \
     -newer "$repo/record/target/classes" -print -quit) ]]; then
   echo "record.sh: building the record module" >&2
   (cd "$repo" && ./mvnw -B -q -pl record -am install -DskipTests)
 fi
-cp=$repo/ring/target/classes:$repo/pcap/target/classes:$repo/record/target/classes
+cp=$repo/linux/target/classes:$repo/ring/target/classes:$repo/pcap/target/classes:$repo/record/target/classes
 
 work=$(mktemp -d)
 ring=$ring_dir/ringcap-bench-$$.ring

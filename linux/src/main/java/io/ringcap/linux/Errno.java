@@ -72,7 +72,10 @@ public final class Errno {
     /** Network is down. */
     public static final int ENETDOWN = 100;
     /** No buffer space available. */
-    public static final int ENOBUFS = 105;    /** Kernel-internal "operation is not supported", seen from bpf(2) and AF_XDP; not in glibc's table. */
+    public static final int ENOBUFS = 105;
+    /** Disk quota exceeded. */
+    public static final int EDQUOT = 122;
+    /** Kernel-internal "operation is not supported", seen from bpf(2) and AF_XDP; not in glibc's table. */
     public static final int ENOTSUPP = 524;
 
     private static final int TABLE_SIZE = 134;

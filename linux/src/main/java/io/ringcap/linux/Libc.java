@@ -71,6 +71,8 @@ final class Libc {
     static final MethodHandle SETNS = bind("setns", JAVA_INT, JAVA_INT, JAVA_INT);
     static final MethodHandle MOUNT = bind("mount", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
     static final MethodHandle OPEN = bindVariadic("open", 2, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    static final MethodHandle FALLOCATE = bind("fallocate", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    static final MethodHandle FTRUNCATE = bind("ftruncate", JAVA_INT, JAVA_INT, JAVA_LONG);
     static final MethodHandle SYSCALL_BPF =
         bindVariadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG);
 

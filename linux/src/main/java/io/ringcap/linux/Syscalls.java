@@ -337,6 +337,24 @@ public final class Syscalls {
         }
     }
 
+    /** fallocate(2): reserves (or, by {@code mode}, punches or zeroes) {@code length} bytes from {@code offset}. */
+    public static int fallocate(CallState state, int fd, int mode, long offset, long length) {
+        try {
+            return (int) Libc.FALLOCATE.invokeExact(state.segment(), fd, mode, offset, length);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** ftruncate(2). */
+    public static int ftruncate(CallState state, int fd, long length) {
+        try {
+            return (int) Libc.FTRUNCATE.invokeExact(state.segment(), fd, length);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     /** bpf(2) through syscall(SYS_bpf): {@code attr} is a {@code bpf_attr} ({@link BpfLayouts}). */
     public static long bpf(CallState state, int command, MemorySegment attr) {
         try {

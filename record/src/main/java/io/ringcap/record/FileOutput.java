@@ -1,5 +1,7 @@
 package io.ringcap.record;
 
+import io.ringcap.linux.FileSpaceReservation;
+import io.ringcap.linux.LinuxException;
 import io.ringcap.pcap.OutputSink;
 
 import java.io.Closeable;
@@ -46,6 +48,8 @@ import java.util.stream.Stream;
 final class FileOutput implements OutputSink, Closeable {
     /** Buffers lent in turn: one filling while the other is written (more did not help, see docs/recording.md). */
     static final int BUFFERS = 2;
+    /** Disk space is reserved in steps of this many bytes, at least a step ahead of the writes. */
+    static final long RESERVATION_STEP = 64L << 20;
 
     private final FileChannel channel;
     private final int block;
@@ -75,9 +79,22 @@ final class FileOutput implements OutputSink, Closeable {
     private long stagedAt;
     private long accepted;
     private boolean open = true;
+    /** Reserves the file's disk space ahead of the writes, or null. */
+    private final FileSpaceReservation reservation;
+    /** How far the file's space is reserved (MAX_VALUE: no further); guarded by this. */
+    private long reservedTo;
+    /** Why space could not be reserved, or null; set once, by whichever thread writes. */
+    private volatile String reservationProblem;
 
     /** Output to {@code channel}, positioned at the file's start, writing whole blocks of {@code block} bytes. */
     FileOutput(FileChannel channel, int block, int bufferBytes) {
+        this(channel, block, bufferBytes, null);
+    }
+
+    /** As {@link #FileOutput(FileChannel, int, int)}, reserving disk space ahead through {@code reservation}. */
+    FileOutput(FileChannel channel, int block, int bufferBytes, FileSpaceReservation reservation) {
+        this.reservation = reservation;
+        this.reservedTo = reservation == null ? Long.MAX_VALUE : 0;
         this.channel = channel;
         this.block = block;
         this.capacity = Math.max(block, bufferBytes / block * block);
@@ -88,21 +105,36 @@ final class FileOutput implements OutputSink, Closeable {
         }
     }
 
-    /** Creates {@code path}, which must not exist; {@code direct} asks for O_DIRECT; buffers of {@code bufferBytes}. */
+    /**
+     * Creates {@code path}, which must not exist; {@code direct} asks for O_DIRECT; buffers of {@code bufferBytes}.
+     * The file's disk space is reserved ahead of the writes, {@value #RESERVATION_STEP} bytes at a time.
+     */
     static FileOutput create(Path path, boolean direct, int bufferBytes) throws IOException {
         if (!direct) {
-            return new FileOutput(FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1,
-                bufferBytes);
+            FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            return new FileOutput(channel, 1, bufferBytes, openReservation(path, channel));
         }
         int block = (int) Files.getFileStore(path.toAbsolutePath().getParent()).getBlockSize();
         OpenOption[] options = {StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
             com.sun.nio.file.ExtendedOpenOption.DIRECT};
+        FileChannel channel;
         try {
-            return new FileOutput(FileChannel.open(path, options), block, bufferBytes);
+            channel = FileChannel.open(path, options);
         } catch (IOException | UnsupportedOperationException e) {
             Files.deleteIfExists(path);
             throw new RecordingException("--direct: the file system of " + path.toAbsolutePath().getParent()
                 + " refuses O_DIRECT (" + e.getMessage() + "): record without --direct", e);
+        }
+        return new FileOutput(channel, block, bufferBytes, openReservation(path, channel));
+    }
+
+    private static FileSpaceReservation openReservation(Path path, FileChannel channel) throws IOException {
+        try {
+            return FileSpaceReservation.open(path);
+        } catch (LinuxException e) {
+            channel.close();
+            Files.deleteIfExists(path);
+            throw new IOException(e.getMessage(), e);
         }
     }
 
@@ -264,9 +296,42 @@ final class FileOutput implements OutputSink, Closeable {
 
     /** Writes {@code view} from its position to its limit; its byte 0 belongs at {@code fileOffset}. */
     private void writeFully(ByteBuffer view, long fileOffset) throws IOException {
+        reserveThrough(fileOffset + view.limit());
         while (view.hasRemaining()) {
             channel.write(view, fileOffset + view.position());
         }
+    }
+
+    /**
+     * Reserves the file's space up to at least a step past {@code end} once the writes reach what is reserved.
+     * A full disk is tried again at the next write, which says for itself whether it fits; a file system that
+     * cannot reserve, or any other failure, ends reserving for this file and is kept for {@link
+     * #reservationProblem}. Writes go on either way.
+     */
+    private synchronized void reserveThrough(long end) {
+        if (end <= reservedTo) {
+            return;
+        }
+        long to = (end / RESERVATION_STEP + 1) * RESERVATION_STEP;
+        try {
+            switch (reservation.reserve(reservedTo, to - reservedTo)) {
+                case RESERVED -> reservedTo = to;
+                case NO_SPACE -> { }
+                case UNSUPPORTED -> stopReserving("the file system cannot reserve space (no fallocate)");
+            }
+        } catch (LinuxException e) {
+            stopReserving(e.getMessage());
+        }
+    }
+
+    private void stopReserving(String problem) {
+        reservedTo = Long.MAX_VALUE;
+        reservationProblem = problem;
+    }
+
+    /** Why the file's disk space stopped being reserved ahead of its writes, or null if it did not. */
+    String reservationProblem() {
+        return reservationProblem;
     }
 
     /** Bytes accepted: the file's length once flushed. */
@@ -308,10 +373,18 @@ final class FileOutput implements OutputSink, Closeable {
             if (open) {
                 landAll();
             }
-            if (channel.size() > accepted) {
+            if (reservation != null) {
+                // Also gives back the space reserved and not written, which channel.truncate leaves.
+                reservation.truncate(accepted);
+            } else if (channel.size() > accepted) {
                 channel.truncate(accepted);
             }
+        } catch (LinuxException e) {
+            throw new IOException(e.getMessage(), e);
         } finally {
+            if (reservation != null) {
+                reservation.close();
+            }
             channel.close();
             writing.shutdownNow();
             // A write still in flight (one that failed is given up on here) may yet read its buffer.

@@ -57,6 +57,7 @@ public final class Recorder implements AutoCloseable {
 
     private RecordingFile file;
     private boolean unflushed;
+    private boolean reservationProblemReported;
     private boolean closed;
     private long lastFlushNanos;
     private long lastForceNanos;
@@ -312,6 +313,12 @@ public final class Recorder implements AutoCloseable {
             }
             unflushed = false;
             lastFlushNanos = now;
+            String problem = file.reservationProblem();
+            if (problem != null && !reservationProblemReported) {
+                reservationProblemReported = true;
+                events.accept("disk space is not reserved ahead of the writes in " + directory + ": " + problem
+                    + "; recording goes on");
+            }
         } catch (IOException e) {
             diskFailed(e, now);
         }

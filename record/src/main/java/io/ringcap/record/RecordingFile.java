@@ -1,5 +1,7 @@
 package io.ringcap.record;
 
+import io.ringcap.linux.FileSpaceReservation;
+import io.ringcap.linux.LinuxException;
 import io.ringcap.pcap.PcapTruncatedException;
 import io.ringcap.pcap.PcapngWriter;
 import io.ringcap.ring.RingRecord;
@@ -144,6 +146,11 @@ final class RecordingFile {
         return id;
     }
 
+    /** Why the file's disk space stopped being reserved ahead of its writes, or null (see {@link FileOutput}). */
+    String reservationProblem() {
+        return output.reservationProblem();
+    }
+
     /** Hands everything written to the kernel; what is then in the file is consistent up to {@link #bytesWritten()}. */
     void flush() throws IOException {
         writer.flush();
@@ -247,10 +254,11 @@ final class RecordingFile {
         if (name == null) {
             throw new RecordingException("recorder state names " + partName + ", which is not a recording's part name");
         }
-        try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
-            if (channel.size() > offset) {
-                channel.truncate(offset);
-            }
+        // ftruncate even to the same length: it also gives back the space reserved beyond the end.
+        try (FileSpaceReservation space = FileSpaceReservation.open(part)) {
+            space.truncate(Math.min(offset, Files.size(part)));
+        } catch (LinuxException e) {
+            throw new IOException(e.getMessage(), e);
         }
         IndexBuilder scanned;
         while (true) {

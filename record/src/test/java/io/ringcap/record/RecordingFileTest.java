@@ -1,5 +1,6 @@
 package io.ringcap.record;
 
+import io.ringcap.linux.FileSpaceReservation;
 import io.ringcap.ring.RecordHandler;
 import io.ringcap.ring.RingReader;
 import io.ringcap.ring.RingRecord;
@@ -8,11 +9,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Frames are copied straight out of the ring: one the ring's writer overwrites meanwhile leaves no trace. */
 class RecordingFileTest {
@@ -21,7 +24,7 @@ class RecordingFileTest {
 
     @Test
     void aFrameOverwrittenWhileCopiedIsNotWrittenNorItsGapMark() throws IOException {
-        Path out = java.nio.file.Files.createDirectory(dir.resolve("out"));
+        Path out = Files.createDirectory(dir.resolve("out"));
         List<Boolean> written = new ArrayList<>();
         Path recording;
         // A 64 KiB ring holds ~60 of these frames: writing 100 more laps the record being copied.
@@ -54,6 +57,43 @@ class RecordingFileTest {
         assertThat(Recordings.statistics(recording)).extracting(Recordings.Statistics::comment)
             .as("a gap ISB only with the packet that carries the gap, then the final one")
             .containsExactly("gap", "ringcap: 3 packets recorded, 5 lost");
+    }
+
+    @Test
+    void diskSpaceIsReservedAheadOfTheWritesAndGivenBackWhenTheFileIsCompletedOrRecovered() throws IOException {
+        Path out = Files.createDirectory(dir.resolve("out"));
+        Path recording;
+        try (TestRing ring = new TestRing(dir.resolve("r.ring"), 1 << 20, 200, 200, 1_000);
+             RingReader reader = RingReader.open(ring.path, RingReader.Start.OLDEST)) {
+            RecordingFile file = RecordingFile.create(out, TestRing.BASE_NANOS, false, 128 << 10, 1000, "ring", "test",
+                0);
+            ring.write(1000);
+            while (reader.poll(record -> write(file, record, -1), 100) > 0) { }
+            file.flush();
+            Path part = out.resolve(file.partName());
+            assumeTrue(file.reservationProblem() == null, () -> "no space reserved: " + file.reservationProblem());
+            assertThat(Files.size(part)).as("the size says what was written").isEqualTo(file.bytesWritten());
+            assertThat(Recordings.allocatedBytes(part)).as("reserved a step ahead")
+                .isGreaterThanOrEqualTo(FileOutput.RESERVATION_STEP);
+            file.complete(0, false);
+            recording = file.rename(false, false, e -> { });
+        }
+        assertThat(Recordings.allocatedBytes(recording)).as("completed: the space not written is given back")
+            .isLessThan(Files.size(recording) + (1 << 20));
+        assertThat(Recordings.read(recording)).hasSize(1000);
+
+        // As a killed recorder leaves it: a part file with space reserved past its end.
+        String partName = RecordingName.part(RecordingName.of(TestRing.BASE_NANOS + 1, 1));
+        Path part = out.resolve(partName);
+        Files.copy(recording, part);
+        try (FileSpaceReservation space = FileSpaceReservation.open(part)) {
+            space.reserve(Files.size(part), FileOutput.RESERVATION_STEP);
+        }
+        assertThat(Recordings.allocatedBytes(part)).isGreaterThanOrEqualTo(FileOutput.RESERVATION_STEP);
+        Path recovered = RecordingFile.recover(out, partName, Files.size(part), false, e -> { });
+        assertThat(Recordings.allocatedBytes(recovered)).as("recovered: the space not written is given back")
+            .isLessThan(Files.size(recovered) + (1 << 20));
+        assertThat(Recordings.read(recovered)).hasSize(1000);
     }
 
     private static boolean write(RecordingFile file, RingRecord record, long dropCount) {

@@ -74,6 +74,14 @@ final class Recordings {
         return directory;
     }
 
+    /** The disk space {@code file} takes (st_blocks * 512, from stat(1): Java's file attributes do not say). */
+    static long allocatedBytes(Path file) throws IOException {
+        Process stat = new ProcessBuilder("stat", "-c", "%b %B", file.toString()).redirectErrorStream(true).start();
+        String[] out = new String(stat.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+            .trim().split(" ");
+        return Long.parseLong(out[0]) * Long.parseLong(out[1]);
+    }
+
     /** Deletes {@code directory} and everything in it; nothing if it is null. */
     static void deleteTree(Path directory) throws IOException {
         if (directory == null) {
