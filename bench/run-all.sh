@@ -4,7 +4,7 @@
 #
 #   sudo bench/run-all.sh                   # about 12 minutes of both CPUs: ring (ringcap bench ring, ~3 min),
 #                                           # receive loops (~2 min), capture (64 B at 100k and max, 3 s each),
-#                                           # record (a 2g ring)
+#                                           # record (a 4g ring)
 #   sudo RUN_ALL_QUICK=1 bench/run-all.sh   # under a minute, to check that everything runs: not figures to quote
 #
 # Without root, capture.sh (network namespaces, AF_PACKET, XDP) is skipped and the report says so. A benchmark that
@@ -147,7 +147,7 @@ else
 fi
 
 section "Record" "ringcap's recorder beside dd and tcpdump writing the same bytes (see bench/record.sh)." \
-  "$repo/bench/record.sh" "$([[ $quick == 1 ]] && echo 64m || echo 2g)"
+  "$repo/bench/record.sh" "$([[ $quick == 1 ]] && echo 64m || echo 4g)"
 
 mv "$work/report" "$out"
 say "wrote $out"
