@@ -355,6 +355,24 @@ public final class Syscalls {
         }
     }
 
+    /** sync_file_range(2). */
+    public static int syncFileRange(CallState state, int fd, long offset, long length, int flags) {
+        try {
+            return (int) Libc.SYNC_FILE_RANGE.invokeExact(state.segment(), fd, offset, length, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** posix_fadvise(3): returns 0 or the error number itself (it does not set errno). */
+    public static int posixFadvise(CallState state, int fd, long offset, long length, int advice) {
+        try {
+            return (int) Libc.POSIX_FADVISE.invokeExact(state.segment(), fd, offset, length, advice);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     /** bpf(2) through syscall(SYS_bpf): {@code attr} is a {@code bpf_attr} ({@link BpfLayouts}). */
     public static long bpf(CallState state, int command, MemorySegment attr) {
         try {

@@ -1,6 +1,6 @@
 package io.ringcap.record;
 
-import io.ringcap.linux.FileSpaceReservation;
+import io.ringcap.linux.FileControl;
 import io.ringcap.linux.LinuxException;
 import io.ringcap.pcap.OutputSink;
 
@@ -38,6 +38,9 @@ import java.util.stream.Stream;
  * after the buffers before it, and so does a task (the recorder saves its position), run there once everything
  * before it has landed, and skipped if a write failed; so the caller never waits for the disk while a write it
  * does not need yet is in flight. A failure of that task is thrown by the next {@code flushThen}.
+ *
+ * <p>Through a {@link FileControl} of its own on the file, it reserves disk space ahead of the writes, and
+ * without {@code O_DIRECT} it paces the page cache's write-back (see {@link #paceWriteBack}).
  *
  * <p>{@value #BUFFERS} buffers are lent in turn, each once its previous write has landed. A write that fails (a
  * full disk) keeps its buffer and is written again, from where the kernel stopped, when that buffer is next
@@ -79,22 +82,31 @@ final class FileOutput implements OutputSink, Closeable {
     private long stagedAt;
     private long accepted;
     private boolean open = true;
-    /** Reserves the file's disk space ahead of the writes, or null. */
-    private final FileSpaceReservation reservation;
+    /** Reserves the file's disk space ahead of the writes and paces a buffered file's write-back, or null. */
+    private final FileControl control;
     /** How far the file's space is reserved (MAX_VALUE: no further); guarded by this. */
     private long reservedTo;
-    /** Why space could not be reserved, or null; set once, by whichever thread writes. */
-    private volatile String reservationProblem;
+    /** A buffered file's last write (file offsets), still to be waited for on the disk and dropped from the cache. */
+    private long unsettledFrom;
+    private long unsettledTo;
+    /** Whether each write of a buffered file is sent to the disk at once (see {@link #paceWriteBack}). */
+    private boolean pacing;
+    /** What the file's control could not do, or null; set by whichever thread writes. */
+    private volatile String controlProblem;
 
     /** Output to {@code channel}, positioned at the file's start, writing whole blocks of {@code block} bytes. */
     FileOutput(FileChannel channel, int block, int bufferBytes) {
         this(channel, block, bufferBytes, null);
     }
 
-    /** As {@link #FileOutput(FileChannel, int, int)}, reserving disk space ahead through {@code reservation}. */
-    FileOutput(FileChannel channel, int block, int bufferBytes, FileSpaceReservation reservation) {
-        this.reservation = reservation;
-        this.reservedTo = reservation == null ? Long.MAX_VALUE : 0;
+    /**
+     * As {@link #FileOutput(FileChannel, int, int)}, reserving disk space ahead through {@code control}, and, for a
+     * buffered file ({@code block} 1), pacing its write-back.
+     */
+    FileOutput(FileChannel channel, int block, int bufferBytes, FileControl control) {
+        this.control = control;
+        this.reservedTo = control == null ? Long.MAX_VALUE : 0;
+        this.pacing = control != null && block == 1;
         this.channel = channel;
         this.block = block;
         this.capacity = Math.max(block, bufferBytes / block * block);
@@ -112,7 +124,7 @@ final class FileOutput implements OutputSink, Closeable {
     static FileOutput create(Path path, boolean direct, int bufferBytes) throws IOException {
         if (!direct) {
             FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            return new FileOutput(channel, 1, bufferBytes, openReservation(path, channel));
+            return new FileOutput(channel, 1, bufferBytes, openControl(path, channel));
         }
         int block = (int) Files.getFileStore(path.toAbsolutePath().getParent()).getBlockSize();
         OpenOption[] options = {StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
@@ -125,12 +137,12 @@ final class FileOutput implements OutputSink, Closeable {
             throw new RecordingException("--direct: the file system of " + path.toAbsolutePath().getParent()
                 + " refuses O_DIRECT (" + e.getMessage() + "): record without --direct", e);
         }
-        return new FileOutput(channel, block, bufferBytes, openReservation(path, channel));
+        return new FileOutput(channel, block, bufferBytes, openControl(path, channel));
     }
 
-    private static FileSpaceReservation openReservation(Path path, FileChannel channel) throws IOException {
+    private static FileControl openControl(Path path, FileChannel channel) throws IOException {
         try {
-            return FileSpaceReservation.open(path);
+            return FileControl.open(path);
         } catch (LinuxException e) {
             channel.close();
             Files.deleteIfExists(path);
@@ -306,7 +318,7 @@ final class FileOutput implements OutputSink, Closeable {
      * Reserves the file's space up to at least a step past {@code end} once the writes reach what is reserved.
      * A full disk is tried again at the next write, which says for itself whether it fits; a file system that
      * cannot reserve, or any other failure, ends reserving for this file and is kept for {@link
-     * #reservationProblem}. Writes go on either way.
+     * #controlProblem}. Writes go on either way.
      */
     private synchronized void reserveThrough(long end) {
         if (end <= reservedTo) {
@@ -314,24 +326,48 @@ final class FileOutput implements OutputSink, Closeable {
         }
         long to = (end / RESERVATION_STEP + 1) * RESERVATION_STEP;
         try {
-            switch (reservation.reserve(reservedTo, to - reservedTo)) {
+            switch (control.reserve(reservedTo, to - reservedTo)) {
                 case RESERVED -> reservedTo = to;
                 case NO_SPACE -> { }
-                case UNSUPPORTED -> stopReserving("the file system cannot reserve space (no fallocate)");
+                case UNSUPPORTED -> stopReserving("the file system cannot reserve space ahead (no fallocate)");
             }
         } catch (LinuxException e) {
-            stopReserving(e.getMessage());
+            stopReserving("cannot reserve space ahead: " + e.getMessage());
         }
     }
 
     private void stopReserving(String problem) {
         reservedTo = Long.MAX_VALUE;
-        reservationProblem = problem;
+        controlProblem = problem;
     }
 
-    /** Why the file's disk space stopped being reserved ahead of its writes, or null if it did not. */
-    String reservationProblem() {
-        return reservationProblem;
+    /**
+     * For a buffered file, after the write of file offsets {@code from} to {@code to} on the writing thread: sends
+     * it to the disk at once, then waits for the write before it to be on the disk and drops that from the page
+     * cache. So at most two buffers' worth is dirty, the disk is kept busy as with O_DIRECT, and the writes never
+     * meet the kernel's dirty-page throttling. A failure ends pacing for this file, kept for {@link #controlProblem};
+     * the bytes are written all the same (and a failed write-back shows at the next fsync).
+     */
+    private void paceWriteBack(long from, long to) {
+        if (!pacing) {
+            return;
+        }
+        try {
+            control.startWriteBack(from, to - from);
+            if (unsettledTo > unsettledFrom) {
+                control.awaitWriteBackAndDrop(unsettledFrom, unsettledTo - unsettledFrom);
+            }
+            unsettledFrom = from;
+            unsettledTo = to;
+        } catch (LinuxException e) {
+            pacing = false;
+            controlProblem = "cannot pace the write-back through the page cache: " + e.getMessage();
+        }
+    }
+
+    /** What the file's control stopped doing and why (reserving space, pacing write-back), or null. */
+    String controlProblem() {
+        return controlProblem;
     }
 
     /** Bytes accepted: the file's length once flushed. */
@@ -373,17 +409,17 @@ final class FileOutput implements OutputSink, Closeable {
             if (open) {
                 landAll();
             }
-            if (reservation != null) {
+            if (control != null) {
                 // Also gives back the space reserved and not written, which channel.truncate leaves.
-                reservation.truncate(accepted);
+                control.truncate(accepted);
             } else if (channel.size() > accepted) {
                 channel.truncate(accepted);
             }
         } catch (LinuxException e) {
             throw new IOException(e.getMessage(), e);
         } finally {
-            if (reservation != null) {
-                reservation.close();
+            if (control != null) {
+                control.close();
             }
             channel.close();
             writing.shutdownNow();
@@ -419,6 +455,7 @@ final class FileOutput implements OutputSink, Closeable {
             future = writing.submit(() -> {
                 try {
                     writeFully(view, fileOffset);
+                    paceWriteBack(fileOffset + from, fileOffset + to);
                 } catch (IOException e) {
                     writeFailed = true;
                     throw e;

@@ -57,7 +57,7 @@ public final class Recorder implements AutoCloseable {
 
     private RecordingFile file;
     private boolean unflushed;
-    private boolean reservationProblemReported;
+    private boolean controlProblemReported;
     private boolean closed;
     private long lastFlushNanos;
     private long lastForceNanos;
@@ -313,11 +313,10 @@ public final class Recorder implements AutoCloseable {
             }
             unflushed = false;
             lastFlushNanos = now;
-            String problem = file.reservationProblem();
-            if (problem != null && !reservationProblemReported) {
-                reservationProblemReported = true;
-                events.accept("disk space is not reserved ahead of the writes in " + directory + ": " + problem
-                    + "; recording goes on");
+            String problem = file.controlProblem();
+            if (problem != null && !controlProblemReported) {
+                controlProblemReported = true;
+                events.accept("writing to " + directory + ": " + problem + "; recording goes on");
             }
         } catch (IOException e) {
             diskFailed(e, now);

@@ -1,6 +1,6 @@
 package io.ringcap.record;
 
-import io.ringcap.linux.FileSpaceReservation;
+import io.ringcap.linux.FileControl;
 import io.ringcap.linux.LinuxException;
 import io.ringcap.pcap.PcapTruncatedException;
 import io.ringcap.pcap.PcapngWriter;
@@ -146,9 +146,9 @@ final class RecordingFile {
         return id;
     }
 
-    /** Why the file's disk space stopped being reserved ahead of its writes, or null (see {@link FileOutput}). */
-    String reservationProblem() {
-        return output.reservationProblem();
+    /** What the file's control stopped doing and why, or null (see {@link FileOutput#controlProblem}). */
+    String controlProblem() {
+        return output.controlProblem();
     }
 
     /** Hands everything written to the kernel; what is then in the file is consistent up to {@link #bytesWritten()}. */
@@ -255,8 +255,8 @@ final class RecordingFile {
             throw new RecordingException("recorder state names " + partName + ", which is not a recording's part name");
         }
         // ftruncate even to the same length: it also gives back the space reserved beyond the end.
-        try (FileSpaceReservation space = FileSpaceReservation.open(part)) {
-            space.truncate(Math.min(offset, Files.size(part)));
+        try (FileControl control = FileControl.open(part)) {
+            control.truncate(Math.min(offset, Files.size(part)));
         } catch (LinuxException e) {
             throw new IOException(e.getMessage(), e);
         }

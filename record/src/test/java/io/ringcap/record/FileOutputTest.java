@@ -257,6 +257,22 @@ class FileOutputTest {
     }
 
     @Test
+    void aBufferedFileGoesToTheDiskAsItIsWrittenAndLeavesThePageCache() throws IOException {
+        byte[] expected = new byte[40 * BUFFER];
+        new SplittableRandom(11).nextBytes(expected);
+        try (FileOutput output = FileOutput.create(file, false, BUFFER)) {
+            Writer writer = new Writer(output);
+            writer.put(expected, 0, expected.length);
+            writer.handBack();
+            output.flush();
+            assertThat(output.controlProblem()).isNull();
+            // What the writes left: the last one, still to settle (the one before it is settled as it lands).
+            assertThat(Recordings.cachedBytes(file)).as("in the page cache").isLessThanOrEqualTo(2L * BUFFER);
+        }
+        assertThat(Files.readAllBytes(file)).isEqualTo(expected);
+    }
+
+    @Test
     void cutDropsWhatFollowsEvenAFailedWriteInFlight() throws IOException {
         FaultyFileChannel channel = openFaultyDirect();
         byte[] bytes = new byte[3 * BUFFER];

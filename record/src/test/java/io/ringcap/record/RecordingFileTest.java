@@ -1,6 +1,6 @@
 package io.ringcap.record;
 
-import io.ringcap.linux.FileSpaceReservation;
+import io.ringcap.linux.FileControl;
 import io.ringcap.ring.RecordHandler;
 import io.ringcap.ring.RingReader;
 import io.ringcap.ring.RingRecord;
@@ -71,7 +71,7 @@ class RecordingFileTest {
             while (reader.poll(record -> write(file, record, -1), 100) > 0) { }
             file.flush();
             Path part = out.resolve(file.partName());
-            assumeTrue(file.reservationProblem() == null, () -> "no space reserved: " + file.reservationProblem());
+            assumeTrue(file.controlProblem() == null, () -> "no space reserved: " + file.controlProblem());
             assertThat(Files.size(part)).as("the size says what was written").isEqualTo(file.bytesWritten());
             assertThat(Recordings.allocatedBytes(part)).as("reserved a step ahead")
                 .isGreaterThanOrEqualTo(FileOutput.RESERVATION_STEP);
@@ -86,7 +86,7 @@ class RecordingFileTest {
         String partName = RecordingName.part(RecordingName.of(TestRing.BASE_NANOS + 1, 1));
         Path part = out.resolve(partName);
         Files.copy(recording, part);
-        try (FileSpaceReservation space = FileSpaceReservation.open(part)) {
+        try (FileControl space = FileControl.open(part)) {
             space.reserve(Files.size(part), FileOutput.RESERVATION_STEP);
         }
         assertThat(Recordings.allocatedBytes(part)).isGreaterThanOrEqualTo(FileOutput.RESERVATION_STEP);

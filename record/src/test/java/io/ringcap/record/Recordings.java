@@ -82,6 +82,20 @@ final class Recordings {
         return Long.parseLong(out[0]) * Long.parseLong(out[1]);
     }
 
+    /** The bytes of {@code file} in the page cache, from fincore(1) (util-linux-extra); skips the test without it. */
+    static long cachedBytes(Path file) throws IOException {
+        Process fincore;
+        try {
+            fincore = new ProcessBuilder("fincore", "--bytes", "--noheadings", "--output", "RES", file.toString())
+                .redirectErrorStream(true).start();
+        } catch (IOException e) {
+            Assumptions.abort("no fincore (util-linux-extra): " + e.getMessage());
+            throw e;
+        }
+        return Long.parseLong(new String(fincore.getInputStream().readAllBytes(),
+            java.nio.charset.StandardCharsets.US_ASCII).trim());
+    }
+
     /** Deletes {@code directory} and everything in it; nothing if it is null. */
     static void deleteTree(Path directory) throws IOException {
         if (directory == null) {

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-class FileSpaceReservationTest {
+class FileControlTest {
     private static final long MIB = 1 << 20;
 
     @TempDir
@@ -23,11 +23,11 @@ class FileSpaceReservationTest {
     void reservedSpaceIsAllocatedWithoutChangingTheSizeAndTruncatingToTheSizeGivesItBack() throws IOException {
         Path file = directory.resolve("recording");
         Files.write(file, new byte[1000]);
-        try (FileSpaceReservation space = FileSpaceReservation.open(file)) {
-            FileSpaceReservation.Outcome outcome = space.reserve(1000, 16 * MIB);
+        try (FileControl space = FileControl.open(file)) {
+            FileControl.Outcome outcome = space.reserve(1000, 16 * MIB);
             assumeThat(outcome).as("the file system of " + directory + " reserves space")
-                .isNotEqualTo(FileSpaceReservation.Outcome.UNSUPPORTED);
-            assertThat(outcome).isEqualTo(FileSpaceReservation.Outcome.RESERVED);
+                .isNotEqualTo(FileControl.Outcome.UNSUPPORTED);
+            assertThat(outcome).isEqualTo(FileControl.Outcome.RESERVED);
             assertThat(Files.size(file)).isEqualTo(1000);
             assertThat(allocatedBytes(file)).isGreaterThanOrEqualTo(16 * MIB);
 
@@ -46,10 +46,10 @@ class FileSpaceReservationTest {
         try {
             Path file = small.resolve("recording");
             Files.createFile(file);
-            try (FileSpaceReservation space = FileSpaceReservation.open(file)) {
-                assertThat(space.reserve(0, 8 * MIB)).isEqualTo(FileSpaceReservation.Outcome.NO_SPACE);
+            try (FileControl space = FileControl.open(file)) {
+                assertThat(space.reserve(0, 8 * MIB)).isEqualTo(FileControl.Outcome.NO_SPACE);
                 assertThat(allocatedBytes(file)).isZero();
-                assertThat(space.reserve(0, 2 * MIB)).isEqualTo(FileSpaceReservation.Outcome.RESERVED);
+                assertThat(space.reserve(0, 2 * MIB)).isEqualTo(FileControl.Outcome.RESERVED);
                 assertThat(allocatedBytes(file)).isEqualTo(2 * MIB);
             }
         } finally {
@@ -60,8 +60,8 @@ class FileSpaceReservationTest {
     @Test
     void aFileSystemWithoutFallocateIsUnsupported() {
         // procfs files have no fallocate; a process may open its own comm for writing.
-        try (FileSpaceReservation space = FileSpaceReservation.open(Path.of("/proc/thread-self/comm"))) {
-            assertThat(space.reserve(0, 4096)).isEqualTo(FileSpaceReservation.Outcome.UNSUPPORTED);
+        try (FileControl space = FileControl.open(Path.of("/proc/thread-self/comm"))) {
+            assertThat(space.reserve(0, 4096)).isEqualTo(FileControl.Outcome.UNSUPPORTED);
         }
     }
 
@@ -69,9 +69,9 @@ class FileSpaceReservationTest {
     void otherFailuresNameTheCallAndTheError() throws IOException {
         Path file = directory.resolve("recording");
         Files.createFile(file);
-        assertThatThrownBy(() -> FileSpaceReservation.open(directory.resolve("missing")))
+        assertThatThrownBy(() -> FileControl.open(directory.resolve("missing")))
             .isInstanceOf(LinuxException.class).hasMessageContaining("open(").hasMessageContaining("ENOENT");
-        FileSpaceReservation space = FileSpaceReservation.open(file);
+        FileControl space = FileControl.open(file);
         assertThatThrownBy(() -> space.reserve(-1, 4096))
             .isInstanceOf(LinuxException.class).hasMessageContaining("fallocate(").hasMessageContaining("EINVAL");
         assertThatThrownBy(() -> space.truncate(-1))
@@ -79,6 +79,47 @@ class FileSpaceReservationTest {
         space.close();
         assertThatThrownBy(() -> space.reserve(0, 4096)).isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("closed");
+    }
+
+    @Test
+    void writtenBytesSentToTheDiskAndDroppedLeaveThePageCache() throws Exception {
+        assumeTrue(new ProcessBuilder("fincore", "--version").start().waitFor() == 0, "no fincore (util-linux-extra)");
+        // On a disk, not a tmpfs (which /tmp may be), whose pages are the file itself.
+        Path onDisk = Files.createTempDirectory(Path.of("/var/tmp"), "ringcap-file-control-test");
+        Path file = onDisk.resolve("recording");
+        try {
+            assumeTrue(!Files.getFileStore(onDisk).type().equals("tmpfs"), "/var/tmp is a tmpfs");
+            byte[] chunk = new byte[(int) MIB];
+            java.util.Arrays.fill(chunk, (byte) 7);
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+                for (int i = 0; i < 8; i++) {
+                    channel.write(java.nio.ByteBuffer.wrap(chunk));
+                }
+            }
+            assertThat(cachedBytes(file)).as("just written").isEqualTo(8 * MIB);
+            try (FileControl control = FileControl.open(file)) {
+                control.startWriteBack(0, 8 * MIB);
+                control.awaitWriteBackAndDrop(0, 4 * MIB);
+                assertThat(cachedBytes(file)).as("the first half dropped").isEqualTo(4 * MIB);
+                control.awaitWriteBackAndDrop(4 * MIB, 4 * MIB);
+                assertThat(cachedBytes(file)).isZero();
+                assertThatThrownBy(() -> control.startWriteBack(-1, MIB)).isInstanceOf(LinuxException.class)
+                    .hasMessageContaining("sync_file_range(").hasMessageContaining("EINVAL");
+            }
+            byte[] back = Files.readAllBytes(file);
+            assertThat(back).hasSize((int) (8 * MIB)).containsOnly((byte) 7);
+        } finally {
+            Files.deleteIfExists(file);
+            Files.delete(onDisk);
+        }
+    }
+
+    /** The bytes of {@code file} in the page cache, from fincore(1). */
+    private static long cachedBytes(Path file) throws IOException {
+        Process fincore = new ProcessBuilder("fincore", "--bytes", "--noheadings", "--output", "RES", file.toString())
+            .redirectErrorStream(true).start();
+        return Long.parseLong(new String(fincore.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim());
     }
 
     private static int run(String... command) throws IOException, InterruptedException {
