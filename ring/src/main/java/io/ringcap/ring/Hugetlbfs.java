@@ -33,31 +33,61 @@ public final class Hugetlbfs {
 
     /** Every hugetlbfs mount of this host, in /proc/mounts order. */
     public static List<Mount> mounts() {
-        List<String> lines;
         try {
-            lines = Files.readAllLines(PROC_MOUNTS);
+            return parseMounts(Files.readAllLines(PROC_MOUNTS), (int) meminfo("Hugepagesize:", 1024));
         } catch (IOException e) {
             return List.of();
         }
+    }
+
+    /**
+     * The hugetlbfs mounts in lines of /proc/mounts; a mount without a {@code pagesize=} option has the default
+     * huge page size, {@code defaultPageSize}.
+     */
+    static List<Mount> parseMounts(List<String> lines, int defaultPageSize) {
         return lines.stream()
             .map(line -> line.split(" "))
             .filter(fields -> fields.length >= 4 && fields[2].equals("hugetlbfs"))
-            .map(fields -> new Mount(Path.of(unescape(fields[1])), pageSize(fields[3])))
+            .map(fields -> new Mount(Path.of(unescape(fields[1])), pageSize(fields[3], defaultPageSize)))
             .toList();
     }
 
-    /** Huge pages the kernel has free right now (HugePages_Free of /proc/meminfo), or -1 if unknown. */
+    /** Huge pages of the default size the kernel has free right now (HugePages_Free of /proc/meminfo), or -1. */
     public static long freeDefaultPages() {
         return meminfo("HugePages_Free:", 1);
     }
 
-    private static int pageSize(String options) {
+    /**
+     * Huge pages of {@code pageSize} bytes the kernel has free right now (free_hugepages of that size's pool in
+     * /sys/kernel/mm/hugepages), or -1 if unknown. Each page size has a pool of its own: a 1 GiB mount takes
+     * nothing from the default 2 MiB pool that HugePages_Free counts.
+     */
+    public static long freePages(int pageSize) {
+        try {
+            return Long.parseLong(Files.readString(pool(pageSize).resolve("free_hugepages")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return pageSize == meminfo("Hugepagesize:", 1024) ? freeDefaultPages() : -1;
+        }
+    }
+
+    /** How to make {@code pages} huge pages of {@code pageSize} bytes available in all, in words a user can run. */
+    public static String reserveHint(int pageSize, long pages) {
+        return pageSize == meminfo("Hugepagesize:", 1024)
+            ? "sysctl vm.nr_hugepages=" + pages
+            : "echo " + pages + " > " + pool(pageSize).resolve("nr_hugepages");
+    }
+
+    private static Path pool(int pageSize) {
+        return Path.of("/sys/kernel/mm/hugepages/hugepages-" + pageSize / 1024 + "kB");
+    }
+
+    private static int pageSize(String options, int defaultPageSize) {
         for (String option : options.split(",")) {
             if (option.startsWith("pagesize=")) {
                 return (int) Sizes.parse(option.substring("pagesize=".length()));
             }
         }
-        return (int) meminfo("Hugepagesize:", 1024);
+        return defaultPageSize;
     }
 
     private static long meminfo(String key, long unit) {

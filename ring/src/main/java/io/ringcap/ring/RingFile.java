@@ -197,8 +197,9 @@ public final class RingFile implements AutoCloseable {
         } catch (IOException e) {
             if (pageSize != DEFAULT_PAGE_SIZE) {
                 throw new RingException("cannot map ring " + path + " (" + Sizes.format(length) + ") on hugetlbfs: "
-                    + e.getMessage() + "; not enough free huge pages? " + Hugetlbfs.freeDefaultPages()
-                    + " are free (HugePages_Free in /proc/meminfo): reserve more with 'sysctl vm.nr_hugepages=N'", e);
+                    + e.getMessage() + "; not enough free huge pages? " + Hugetlbfs.freePages(pageSize) + " of "
+                    + Sizes.format(pageSize) + " are free: reserve more with '"
+                    + Hugetlbfs.reserveHint(pageSize, length / pageSize + 1) + "' (with the pages in use added)", e);
             }
             throw e;
         }
@@ -206,7 +207,7 @@ public final class RingFile implements AutoCloseable {
 
     private static void checkSpace(Path path, long length, int pageSize, boolean onHugetlbfs, boolean replace) {
         if (onHugetlbfs) {
-            long free = Hugetlbfs.freeDefaultPages();
+            long free = Hugetlbfs.freePages(pageSize);
             if (free >= 0 && replace) {
                 // The ring being replaced gives its pages back (unless a reader still maps it: mmap then says so).
                 free += (existingLength(path) + pageSize - 1) / pageSize;
@@ -215,7 +216,8 @@ public final class RingFile implements AutoCloseable {
             if (free >= 0 && free < needed) {
                 throw new RingException("not enough free huge pages for a ring of " + Sizes.format(length) + ": it needs "
                     + needed + " pages of " + Sizes.format(pageSize) + ", " + free
-                    + " are free: reserve more with 'sysctl vm.nr_hugepages=" + (needed + 1) + "' or use a smaller size");
+                    + " are free: reserve more with '" + Hugetlbfs.reserveHint(pageSize, needed + 1)
+                    + "' or use a smaller size");
             }
             return;
         }

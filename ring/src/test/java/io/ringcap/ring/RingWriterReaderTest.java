@@ -431,6 +431,28 @@ class RingWriterReaderTest {
     }
 
     @Test
+    void aWriterWhoseProcessIsGoneOrWhosePidWasReusedIsDead() throws Exception {
+        Path path = newRing(CAPACITY);
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        long now = System.currentTimeMillis() * 1_000_000L;
+        try (RingFile file = RingFile.openForReading(path);
+             RingWriter writer = RingWriter.open(path, TimestampSource.USER, "test")) {
+            RingHeader header = file.header();
+            long self = ProcessHandle.current().pid();
+            long selfStart = ProcessHandle.current().info().startInstant().orElseThrow().toEpochMilli();
+            // As a writer killed with SIGKILL leaves it: open, with a fresh heartbeat, and its process gone.
+            writer.header().writerStarted(header.epoch(), gone.pid(), selfStart, TimestampSource.USER, "test", now);
+            assertThat(WriterStatus.of(header, now, 1_000_000_000L)).isEqualTo(WriterStatus.DEAD);
+            // Its pid now used by another process, one that started at another time.
+            writer.header().writerStarted(header.epoch(), self, selfStart - 60_000, TimestampSource.USER, "test", now);
+            assertThat(WriterStatus.of(header, now, 1_000_000_000L)).isEqualTo(WriterStatus.DEAD);
+            writer.header().writerStarted(header.epoch(), self, selfStart, TimestampSource.USER, "test", now);
+            assertThat(WriterStatus.of(header, now, 1_000_000_000L)).isEqualTo(WriterStatus.ALIVE);
+        }
+    }
+
+    @Test
     void randomWritesAndReadsKeepTheAccountingExact() {
         SplittableRandom random = new SplittableRandom(42);
         for (int round = 0; round < 20; round++) {
