@@ -247,6 +247,11 @@ final class FileOutput implements OutputSink, Closeable {
         });
     }
 
+    /** Whether the task of the last {@link #flushThen} has yet to run. */
+    boolean flushing() {
+        return task != null && !task.isDone();
+    }
+
     private void requireHandedBack() {
         if (lent) {
             throw new IllegalStateException("flush the writer first: it still holds a buffer");

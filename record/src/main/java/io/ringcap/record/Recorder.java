@@ -61,6 +61,10 @@ public final class Recorder implements AutoCloseable {
     private boolean closed;
     private long lastFlushNanos;
     private long lastForceNanos;
+    /** Under an interval policy: data flushed since the last force, to force once the interval is up. */
+    private boolean unforced;
+    /** The most time between two flushes while packets flow: {@link #FLUSH_INTERVAL_NANOS}, or a shorter fsync interval. */
+    private final long flushIntervalNanos;
     private long lastStatusNanos;
     private boolean diskFailing;
     private long retryAtNanos;
@@ -78,6 +82,8 @@ public final class Recorder implements AutoCloseable {
 
     private Recorder(RecorderOptions options, Consumer<String> events, FileChannel lockChannel, RingReader reader) {
         this.options = options;
+        this.flushIntervalNanos = options.fsync().mode() == FsyncPolicy.Mode.INTERVAL
+            ? Math.min(FLUSH_INTERVAL_NANOS, options.fsync().intervalNanos()) : FLUSH_INTERVAL_NANOS;
         this.directory = options.directory();
         this.events = events;
         this.lockChannel = lockChannel;
@@ -194,7 +200,10 @@ public final class Recorder implements AutoCloseable {
         unflushed |= read > 0;
         if (!diskFailing && file != null) {
             long sinceFlush = now - lastFlushNanos;
-            if (unflushed && (sinceFlush >= FLUSH_INTERVAL_NANOS || (read == 0 && sinceFlush >= IDLE_FLUSH_NANOS))) {
+            // A feed that went quiet still gets its last data forced when the fsync interval is up.
+            boolean forceDue = unforced && now - lastForceNanos >= options.fsync().intervalNanos();
+            if ((unflushed && (sinceFlush >= flushIntervalNanos || (read == 0 && sinceFlush >= IDLE_FLUSH_NANOS)))
+                || forceDue) {
                 flush(now);
             } else if (read == 0 && options.rotateNanos() > 0
                 && System.currentTimeMillis() * 1_000_000L - file.startNanos() >= options.rotateNanos()) {
@@ -290,6 +299,7 @@ public final class Recorder implements AutoCloseable {
         file = null;
         files++;
         unflushed = false;
+        unforced = false;
         persistState();
     }
 
@@ -303,14 +313,18 @@ public final class Recorder implements AutoCloseable {
             boolean force = fsync.mode() == FsyncPolicy.Mode.INTERVAL && now - lastForceNanos >= fsync.intervalNanos();
             // With an interval policy the state never runs ahead of forced data, so it holds after a power failure.
             RecorderState state = fsync.mode() != FsyncPolicy.Mode.INTERVAL || force ? state() : null;
-            file.flushThen(force, () -> {
+            if (!file.flushThen(force, () -> {
                 if (state != null) {
                     state.write(directory, forcesState());
                 }
-            });
+            })) {
+                // The last flush is still in flight: this one comes at a later round.
+                return;
+            }
             if (force) {
                 lastForceNanos = now;
             }
+            unforced = fsync.mode() == FsyncPolicy.Mode.INTERVAL && !force;
             unflushed = false;
             lastFlushNanos = now;
             String problem = file.controlProblem();
