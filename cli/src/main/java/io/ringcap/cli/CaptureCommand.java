@@ -166,15 +166,26 @@ final class CaptureCommand implements Callable<Integer> {
         }
         checkPrivilege(timestamping);
         UnixUser target = user == null ? null : lookUpUser();
-        createRingIfAbsent(err);
+        boolean created = createRingIfAbsent(err);
 
-        PacketSource opened = open(timestamping, geometry, xdpConfig, automatic, err);
+        PacketSource opened = null;
         CaptureLoop loop;
         try {
+            opened = open(timestamping, geometry, xdpConfig, automatic, err);
             loop = new CaptureLoop(opened, RingWriter.open(ring, opened.timestampSource(), opened.description()),
                 IdleStrategy.named(idle.name(), opened.parkedBatch()), cpu, CaptureLoop.DEFAULT_POLL_LIMIT);
         } catch (RuntimeException e) {
-            opened.close();
+            if (opened != null) {
+                opened.close();
+            }
+            if (created) {
+                // A capture that never started leaves nothing behind.
+                try {
+                    Files.deleteIfExists(ring);
+                } catch (java.io.IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw e;
         }
         opened.warnings().forEach(warning -> warn(err, warning));
@@ -200,14 +211,14 @@ final class CaptureCommand implements Callable<Integer> {
             loop.captureThreadId(), cpu >= 0 ? " on CPU " + cpu : "");
         err.flush();
         try {
-            reportUntilStopped(loop, err);
+            reportUntilStopped(loop, opened, err);
         } finally {
             reported.countDown();
         }
         return 0;
     }
 
-    private void reportUntilStopped(CaptureLoop loop, PrintWriter err) throws InterruptedException {
+    private void reportUntilStopped(CaptureLoop loop, PacketSource opened, PrintWriter err) throws InterruptedException {
         try (RingFile view = RingFile.openForReading(ring);
              MetricsEndpoint endpoint = metricsAddress.map(a -> MetricsEndpoint.forCapture(a, ring, view.header()))
                  .orElse(null)) {
@@ -221,6 +232,7 @@ final class CaptureCommand implements Callable<Integer> {
             long lastBytes = header.bytesWritten();
             long lastDrops = startDrops;
             long lastTime = System.nanoTime();
+            long startTime = lastTime;
             while (true) {
                 boolean stopped;
                 try {
@@ -236,6 +248,9 @@ final class CaptureCommand implements Callable<Integer> {
                 status(err, stopped, (records - lastRecords) / seconds, (bytes - lastBytes) * 8 / seconds / 1e6,
                     records - startRecords, drops - startDrops, drops - lastDrops);
                 if (stopped) {
+                    if (opened instanceof AfXdpSource afxdp) {
+                        wakeUps(err, afxdp.wakeups(), (now - startTime) / 1e9);
+                    }
                     return;
                 }
                 lastRecords = records;
@@ -262,6 +277,23 @@ final class CaptureCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "ringcap: %s%,.0f pps  %.1f Mbit/s  captured %,d  drops %,d%s%n",
                 last ? "stopped: " : "", packetsPerSecond, megabits, captured, drops,
                 newDrops > 0 ? " (+" + newDrops + ")" : "");
+        }
+        err.flush();
+    }
+
+    /**
+     * The wake-up system calls the afxdp capture made, which the driver asks for when it set XDP_RING_NEED_WAKEUP
+     * (its fill ring ran empty); read once the capture thread stopped. See docs/capture.md.
+     */
+    private void wakeUps(PrintWriter err, long wakeUps, double seconds) {
+        if (json) {
+            ObjectNode line = JSON.createObjectNode();
+            line.put("wakeups", wakeUps);
+            line.put("wakeups_per_s", Math.round(wakeUps / seconds * 10) / 10.0);
+            err.println(line);
+        } else {
+            err.printf(Locale.ROOT, "ringcap: %,d wake-up system calls (%.1f/s) asked for by the driver%n", wakeUps,
+                wakeUps / seconds);
         }
         err.flush();
     }
@@ -381,15 +413,17 @@ final class CaptureCommand implements Callable<Integer> {
         }
     }
 
-    private void createRingIfAbsent(PrintWriter err) {
+    /** Creates the ring unless it exists; returns whether it did. */
+    private boolean createRingIfAbsent(PrintWriter err) {
         if (Files.exists(ring)) {
             if (size != null) {
                 warn(err, ring + " exists: capturing into it as it is (--size applies only to a new ring)");
             }
-            return;
+            return false;
         }
         RingFile.create(ring, size == null ? DEFAULT_RING_SIZE : size, false).close();
         err.println("ringcap: created ring " + ring + " of " + Sizes.format(size == null ? DEFAULT_RING_SIZE : size));
+        return true;
     }
 
     private PacketSource open(HardwareTimestamping timestamping, PacketRingGeometry geometry, AfXdpConfig xdpConfig,

@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Bad capture options are usage errors (exit 2) that say what is wrong, found before anything is set up. */
 class CaptureCommandTest {
+    private static final Path NEVER_CREATED = Path.of("/dev/shm/ringcap-capture-command-test-never-created.ring");
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--xdp-mode|sideways|Invalid value for option '--xdp-mode'",
@@ -29,6 +31,41 @@ class CaptureCommandTest {
         assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
         assertThat(result.err()).contains(expected);
         assertThat(Files.exists(Path.of("/dev/shm/ringcap-capture-command-test-never-created.ring"))).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "ringcapnosuch0|239.1.1.1:5000|afpacket|--iface ringcapnosuch0: there is no such interface",
+        "lo|239.1.1.1:99999|afpacket|Invalid value for option '--group'",
+        "lo|10.1.1.1:5000|afpacket|is not a multicast",
+        "lo|nonsense|afpacket|Invalid value for option '--group'",
+        "lo|239.1.1.1|udp|--group 239.1.1.1 has no port, which the udp source needs"})
+    void aBadInterfaceOrGroupIsAUsageErrorAndNoRingIsCreated(String iface, String group, String source, String expected) {
+        CommandResult result = CommandResult.execute("capture", "--iface", iface, "--group", group, "--source", source,
+            "--ring", NEVER_CREATED.toString());
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+        assertThat(result.err()).contains(expected);
+        assertThat(Files.exists(NEVER_CREATED)).isFalse();
+    }
+
+    @Test
+    void aRingSizeThatIsNotAPowerOfTwoIsAUsageError() {
+        CommandResult result = CommandResult.execute("capture", "--iface", "lo", "--group", "239.1.1.1:5000", "--ring",
+            NEVER_CREATED.toString(), "--size", "3g");
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+        assertThat(result.err()).contains("--size 3 GiB is not a power of two");
+        assertThat(Files.exists(NEVER_CREATED)).isFalse();
+    }
+
+    @Test
+    void aSourceThatCannotBeSetUpFailsWithExit1AndLeavesNoRingBehind() {
+        // The loopback interface has no NIC clock: as root the source's set-up fails after the ring was created,
+        // without root the privilege check fails before; either way nothing is left.
+        CommandResult result = CommandResult.execute("capture", "--iface", "lo", "--group", "239.1.1.1:5000",
+            "--source", "afpacket", "--hw-timestamps", "require", "--ring", NEVER_CREATED.toString());
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+        assertThat(result.err()).contains("ringcap: ").contains("timestamp");
+        assertThat(Files.exists(NEVER_CREATED)).isFalse();
     }
 
     @Test
