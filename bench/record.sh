@@ -7,6 +7,8 @@
 # and faster than tcpdump.
 #
 #   bench/record.sh [RING_SIZE] [OUT_DIR]     defaults: 4g, /var/tmp/ringcap-bench (must be on the disk to measure)
+#   BENCH_ROUNDS=N bench/record.sh           rounds of the recorder and dd (default 3); each row is the round with
+#                                             the median rate (tcpdump: one round, it takes ~17 s at 4g)
 #
 # A recorder's rate is a steady state: a run pays its start and its last forced writes once (~0.1 s) and runs
 # the JIT's first code meanwhile. At 2g these were ~10% of a direct run here; 4g (in /dev/shm, and twice that
@@ -20,6 +22,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 ring_size=${1:-4g}
+rounds=${BENCH_ROUNDS:-3}
 out=${2:-/var/tmp/ringcap-bench}
 ring_dir=${BENCH_RING_DIR:-/dev/shm}
 
@@ -109,14 +112,34 @@ public class RecordBench {
 JAVA
 bench() { "$java" --enable-native-access=ALL-UNNAMED -Xmx1g -cp "$cp" "$work/RecordBench.java" "$@"; }
 now() { date +%s%N; }
-declare -A rate # "frame writer" -> GB/s
-row() { # name frame packets bytes nanos
-  rate["$2 $1"]=$(awk -v b="$4" -v t="$5" 'BEGIN { printf "%.2f", b / t }')
-  awk -v n="$1" -v f="$2" -v p="$3" -v b="$4" -v t="$5" 'BEGIN {
-    printf "| %s | %s | %.0f | %.3f | %.2f | %.2f |\n", f, n, b / 1e6, t / 1e9, b / t, p / t * 1e3 }'
+declare -A rate    # "frame writer" -> median GB/s
+declare -A samples # "frame writer" -> "packets bytes nanos" lines, one a round
+order=()           # keys in the order first measured
+sample() { # name frame packets bytes nanos
+  local key="$2 $1"
+  [[ -n ${samples[$key]+set} ]] || order+=("$key")
+  samples[$key]+="$3 $4 $5"$'\n'
 }
-# judge TITLE RINGCAP OTHER MIN_PERCENT: one line, PASS if ringcap's rate is at least MIN_PERCENT of the other's
-# at every frame size.
+# One table row a writer: the round with the median rate, and the slowest and fastest rates.
+rows() {
+  local key name frame line
+  for key in "${order[@]}"; do
+    frame=${key%% *}; name=${key#* }
+    line=$(printf '%s' "${samples[$key]}" | awk -v n="$name" -v f="$frame" '
+      NF == 3 { p[NR] = $1; b[NR] = $2; t[NR] = $3; r[NR] = $2 / $3; count = NR }
+      END {
+        for (i = 1; i <= count; i++) order[i] = i
+        for (i = 1; i <= count; i++) for (j = i + 1; j <= count; j++) if (r[order[j]] < r[order[i]]) {
+          x = order[i]; order[i] = order[j]; order[j] = x }
+        m = order[int((count + 1) / 2)]
+        printf "%.2f| %s | %s | %.0f | %.3f | %.2f | %.2f–%.2f | %.2f | %d |\n", r[m], f, n, b[m] / 1e6, t[m] / 1e9,
+          r[m], r[order[1]], r[order[count]], p[m] / t[m] * 1e3, count }')
+    rate[$key]=${line%%|*}
+    echo "|${line#*|}"
+  done
+}
+# judge TITLE RINGCAP OTHER MIN_PERCENT: one line, PASS if ringcap's median rate is at least MIN_PERCENT of the
+# other's at every frame size.
 judge() {
   local verdict=PASS details=""
   for length in 64 1500; do
@@ -128,30 +151,35 @@ judge() {
   echo "$1: $verdict ($details)"
 }
 
-echo "| frame | writer | MB | s | GB/s | Mpps |"
-echo "|---|---|---:|---:|---:|---:|"
 for length in 64 1500; do
   packets=$(bench fill "$ring" "$ring_size" "$length")
-  for mode in buffered direct; do
+  # Rounds interleave the writers, so that a disk slower for a while slows them all alike.
+  for round in $(seq "$rounds"); do
+    for mode in buffered direct; do
+      rm -rf "$out/rec"
+      read -r recorded bytes nanos < <(bench record "$ring" "$out/rec" ${mode/buffered/})
+      [[ $recorded == "$packets" ]] || echo "record.sh: recorded $recorded of $packets packets" >&2
+      sample "ringcap record ($mode)" "$length" "$recorded" "$bytes" "$nanos"
+    done
     rm -rf "$out/rec"
-    read -r recorded bytes nanos < <(bench record "$ring" "$out/rec" ${mode/buffered/})
-    [[ $recorded == "$packets" ]] || echo "record.sh: recorded $recorded of $packets packets" >&2
-    row "ringcap record ($mode)" "$length" "$recorded" "$bytes" "$nanos"
-  done
-  rm -rf "$out/rec"
-  blocks=$(( (bytes + 4194303) / 4194304 ))
-  for flag in "" "oflag=direct"; do
+    blocks=$(( (bytes + 4194303) / 4194304 ))
+    for flag in "" "oflag=direct"; do
+      rm -f "$out/dd"
+      t0=$(now); dd if=/dev/zero of="$out/dd" bs=4M count=$blocks conv=fsync $flag status=none; t1=$(now)
+      sample "dd bs=4M conv=fsync ${flag}" "$length" "$packets" "$((blocks * 4194304))" "$((t1 - t0))"
+    done
     rm -f "$out/dd"
-    t0=$(now); dd if=/dev/zero of="$out/dd" bs=4M count=$blocks conv=fsync $flag status=none; t1=$(now)
-    row "dd bs=4M conv=fsync ${flag}" "$length" "$packets" "$((blocks * 4194304))" "$((t1 - t0))"
   done
-  rm -f "$out/dd" "$out/in.pcap" "$out/out.pcap"
+  rm -f "$out/in.pcap" "$out/out.pcap"
   bench pcap "$ring" "$out/in.pcap"
   sync "$out/in.pcap"
   t0=$(now); tcpdump -r "$out/in.pcap" -w "$out/out.pcap" 2>/dev/null; sync "$out/out.pcap"; t1=$(now)
-  row "tcpdump -r in.pcap -w out.pcap" "$length" "$packets" "$(stat -c %s "$out/out.pcap")" "$((t1 - t0))"
+  sample "tcpdump -r in.pcap -w out.pcap" "$length" "$packets" "$(stat -c %s "$out/out.pcap")" "$((t1 - t0))"
   rm -f "$out/in.pcap" "$out/out.pcap"
 done
+echo "| frame | writer | MB | s | GB/s | GB/s slowest–fastest | Mpps | rounds |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|"
+rows
 echo
 judge "ringcap record --direct >= 90% of dd oflag=direct (issue 5)" "ringcap record (direct)" \
   "dd bs=4M conv=fsync oflag=direct" 90
