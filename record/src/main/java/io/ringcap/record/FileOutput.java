@@ -51,10 +51,12 @@ import java.util.stream.Stream;
 final class FileOutput implements OutputSink, Closeable {
     /** Buffers lent in turn: one filling while the other is written (more did not help, see docs/recording.md). */
     static final int BUFFERS = 2;
-    /** Disk space is reserved in steps of this many bytes, at least a step ahead of the writes. */
+    /** Disk space is reserved in steps of this many bytes: a write past what is reserved reserves to the next step. */
     static final long RESERVATION_STEP = 64L << 20;
 
     private final FileChannel channel;
+    /** Reserves the file's disk space ahead of the writes and paces a buffered file's write-back, or null. */
+    private final FileControl control;
     private final int block;
     /** Bytes lent per buffer, a multiple of the block; a buffer has a block more, for the carried partial block. */
     private final int capacity;
@@ -82,8 +84,6 @@ final class FileOutput implements OutputSink, Closeable {
     private long stagedAt;
     private long accepted;
     private boolean open = true;
-    /** Reserves the file's disk space ahead of the writes and paces a buffered file's write-back, or null. */
-    private final FileControl control;
     /** How far the file's space is reserved (MAX_VALUE: no further); guarded by this. */
     private long reservedTo;
     /** A buffered file's last write (file offsets), still to be waited for on the disk and dropped from the cache. */
