@@ -2,12 +2,12 @@
 # Runs every benchmark of bench/ in turn and writes one markdown report, bench/RESULTS.md: the machine, the date,
 # and each benchmark's table as the benchmark printed it, ringcap beside the tools users would pick instead.
 #
-#   sudo bench/run-all.sh                   # about 12 minutes of both CPUs: ring (ringcap bench ring, ~3 min),
+#   sudo bench/run-all.sh                   # about 17 minutes of both CPUs: ring (ringcap bench ring, ~3 min),
 #                                           # receive loops (~2 min), capture (64 B at 100k and max, 3 s each),
-#                                           # record (a 4g ring)
+#                                           # record (a 4g ring, 3 rounds, ~5 min), end to end (~1.5 min)
 #   sudo RUN_ALL_QUICK=1 bench/run-all.sh   # under a minute, to check that everything runs: not figures to quote
 #
-# Without root, capture.sh (network namespaces, AF_PACKET, XDP) is skipped and the report says so. A benchmark that
+# Without root, capture.sh and end-to-end.sh (network namespaces, AF_PACKET, XDP) are skipped and the report says so. A benchmark that
 # fails does not stop the others: the report shows its exit status and the last lines it printed. Progress goes to
 # stderr. Environment: RUN_ALL_QUICK=1 (smallest settings), RUN_ALL_OUT (report path, default bench/RESULTS.md),
 # JAVA_HOME (a JDK 25), and the BENCH_* settings of capture.sh, which override run-all's.
@@ -159,6 +159,14 @@ fi
 
 section "Record" "ringcap's recorder beside dd and tcpdump writing the same bytes (see bench/record.sh)." \
   "$repo/bench/record.sh" "$([[ $quick == 1 ]] && echo 64m || echo 4g)"
+
+if [[ $(id -u) == 0 ]]; then
+  section "End to end" "Wire to disk at the generator's maximum rate, 1000-byte payloads: ringcap capture + ringcap record beside tcpdump -w and xdpdump -w (see bench/end-to-end.sh)." \
+    env BENCH_SECONDS="$([[ $quick == 1 ]] && echo 1 || echo 10)" BENCH_RING_SIZE="$([[ $quick == 1 ]] && echo 256m || echo 4g)" \
+    "$repo/bench/end-to-end.sh"
+else
+  skipped "End to end" "needs root (network namespaces, veth, AF_XDP): run bench/run-all.sh with sudo"
+fi
 
 mv "$work/report" "$out"
 say "wrote $out"
