@@ -100,8 +100,24 @@ public final class RecordingIndex {
         return flowDestinations[i];
     }
 
+    /** The {@code i}th flow's packets. */
     public long flowPackets(int i) {
         return flowPackets[i];
+    }
+
+    /** The {@code i}th flow's captured bytes. */
+    public long flowBytes(int i) {
+        return flowBytes[i];
+    }
+
+    /** The {@code i}th flow's first packet's time, ns since the epoch. */
+    public long flowFirstNanos(int i) {
+        return flowFirst[i];
+    }
+
+    /** The {@code i}th flow's last packet's time, ns since the epoch. */
+    public long flowLastNanos(int i) {
+        return flowLast[i];
     }
 
     /** Whether a packet in {@code [fromNanos, toNanos)} may be in the file. */

@@ -43,6 +43,43 @@ class RecorderRoundTripTest {
         Recordings.deleteTree(onDisk);
     }
 
+    @Test
+    void eachFilesIndexListsItsFlowsWithPacketsBytesAndFirstAndLastTimes() throws IOException {
+        Path out = outputDirectory(false);
+        try (TestRing ring = new TestRing(dir.resolve("r.ring"), 4 << 20, 60, 1500, 1_001);
+             Recorder recorder = Recorder.open(RecorderOptions.of(ring.path, out).withRotation(1 << 20, 0), e -> { })) {
+            ring.write(3000);
+            drain(recorder);
+        }
+        List<Path> files = Recordings.files(out);
+        assertThat(files).hasSizeGreaterThan(1);
+        for (Path file : files) {
+            // What the file holds, per destination: packets, bytes, first and last time.
+            java.util.Map<Long, List<Long>> expected = new java.util.HashMap<>();
+            for (Recordings.Packet packet : Recordings.read(file)) {
+                long destination = UdpDestination.of(java.lang.foreign.MemorySegment.ofArray(packet.data()), 0,
+                    packet.data().length);
+                if (destination == UdpDestination.NONE) {
+                    continue;
+                }
+                List<Long> flow = expected.computeIfAbsent(destination,
+                    d -> new ArrayList<>(List.of(0L, 0L, Long.MAX_VALUE, Long.MIN_VALUE)));
+                flow.set(0, flow.get(0) + 1);
+                flow.set(1, flow.get(1) + packet.data().length);
+                flow.set(2, Math.min(flow.get(2), packet.timestampNanos()));
+                flow.set(3, Math.max(flow.get(3), packet.timestampNanos()));
+            }
+            RecordingIndex index = RecordingIndex.read(out.resolve(RecordingName.index(file.getFileName().toString())));
+            java.util.Map<Long, List<Long>> listed = new java.util.HashMap<>();
+            for (int i = 0; i < index.flows(); i++) {
+                listed.put(index.flowDestination(i), List.of(index.flowPackets(i), index.flowBytes(i),
+                    index.flowFirstNanos(i), index.flowLastNanos(i)));
+            }
+            assertThat(listed).as(file.getFileName().toString()).hasSize(TestFrames.GROUPS.length)
+                .isEqualTo(expected);
+        }
+    }
+
     @ParameterizedTest(name = "direct {0}")
     @ValueSource(booleans = {false, true})
     void everyPacketComesBackByteForByteWithItsNanosecondTimestamp(boolean direct) throws IOException {
@@ -103,6 +140,46 @@ class RecorderRoundTripTest {
             assertThat(packets).allSatisfy(p -> assertThat(p.timestampNanos() - start.getAsLong())
                 .isBetween(0L, 99_999_999L));
         }
+    }
+
+    @Test
+    void withASizeAndATimeAFileEndsAtWhicheverComesFirst() throws IOException {
+        Path out = dir.resolve("out");
+        long rotateBytes = 80 << 10;
+        long rotateNanos = Durations.parseNanos("100ms");
+        // Frames of 60 to 1500 bytes 1 ms apart: 100 ms of them is about 80 KiB, so either limit can come first.
+        try (TestRing ring = new TestRing(dir.resolve("r.ring"), 4 << 20, 60, 1500, 1_000_000);
+             Recorder recorder = Recorder.open(RecorderOptions.of(ring.path, out).withRotation(rotateBytes, rotateNanos),
+                 e -> { })) {
+            ring.write(2000);
+            drain(recorder);
+        }
+        List<Path> files = Recordings.files(out);
+        int bySize = 0;
+        int byTime = 0;
+        long recorded = 0;
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            long start = RecordingName.startNanos(file.getFileName().toString()).getAsLong();
+            List<Recordings.Packet> packets = Recordings.read(file);
+            recorded += packets.size();
+            assertThat(packets.getLast().timestampNanos() - start).as(file.getFileName().toString())
+                .isLessThan(rotateNanos);
+            // A file ends before the packet that would have taken it past a limit: its last block may cross it.
+            assertThat(Files.size(file)).isLessThan(rotateBytes + 2000);
+            if (i < files.size() - 1) {
+                long next = RecordingName.startNanos(files.get(i + 1).getFileName().toString()).getAsLong();
+                if (Files.size(file) >= rotateBytes) {
+                    bySize++;
+                } else {
+                    assertThat(next - start).as("ended by time").isGreaterThanOrEqualTo(rotateNanos);
+                    byTime++;
+                }
+            }
+        }
+        assertThat(recorded).isEqualTo(2000);
+        assertThat(bySize).as("files ended by size").isPositive();
+        assertThat(byTime).as("files ended by time").isPositive();
     }
 
     @ParameterizedTest(name = "direct {0}")
