@@ -308,19 +308,20 @@ public final class Recorder implements AutoCloseable {
      * the file (see {@link FileOutput#flushThen}), so the recorder reads on meanwhile.
      */
     private void flush(long now) {
+        if (file.flushing()) {
+            // The last flush is still in flight: this one comes at a later round.
+            return;
+        }
         try {
             FsyncPolicy fsync = options.fsync();
             boolean force = fsync.mode() == FsyncPolicy.Mode.INTERVAL && now - lastForceNanos >= fsync.intervalNanos();
             // With an interval policy the state never runs ahead of forced data, so it holds after a power failure.
             RecorderState state = fsync.mode() != FsyncPolicy.Mode.INTERVAL || force ? state() : null;
-            if (!file.flushThen(force, () -> {
+            file.flushThen(force, () -> {
                 if (state != null) {
                     state.write(directory, forcesState());
                 }
-            })) {
-                // The last flush is still in flight: this one comes at a later round.
-                return;
-            }
+            });
             if (force) {
                 lastForceNanos = now;
             }

@@ -161,20 +161,21 @@ final class RecordingFile {
     /**
      * {@link #flush} without waiting for the disk (see {@link FileOutput#flushThen}): once everything written so far
      * is in the file, the file's writing thread counts it as flushed and runs {@code then}, the file's data forced
-     * first if {@code force}. Does nothing and returns false while the last such flush is still in flight, so that
-     * a disk slower than the flushes does not queue them up without end.
+     * first if {@code force}. Call it only when not {@link #flushing()}, so that a disk slower than the flushes
+     * does not queue them up without end.
      */
-    boolean flushThen(boolean force, FileOutput.IoTask then) throws IOException {
-        if (output.flushing()) {
-            return false;
-        }
+    void flushThen(boolean force, FileOutput.IoTask then) throws IOException {
         writer.flush();
         Flushed now = new Flushed(writer.bytesWritten(), packets);
         output.flushThen(force, () -> {
             flushed = now;
             then.run();
         });
-        return true;
+    }
+
+    /** Whether the last {@link #flushThen} is still in flight. */
+    boolean flushing() {
+        return output.flushing();
     }
 
     /**
