@@ -148,6 +148,37 @@ class AfPacketCaptureTest {
         return 20_000 - audit.lastSequence(0);
     }
 
+    @Test
+    void theSourceJoinsEveryGroupOnTheInterfaceAndLeavesThemWhenClosed() {
+        // 239.1.1.1 and 239.1.1.2 as /proc/net/igmp writes them: the address's bytes as one little-endian hex int.
+        List<String> captured = List.of("010101EF", "020101EF");
+        AfPacketSource source = network.receiver().call(() -> open(PacketRingGeometry.DEFAULT));
+        try {
+            assertThat(joinedGroups()).as("groups joined on " + TestNetwork.RECEIVER_INTERFACE)
+                .containsAll(captured);
+        } finally {
+            source.close();
+        }
+        assertThat(joinedGroups()).as("after close").doesNotContainAnyElementsOf(captured);
+    }
+
+    /** The groups the receiver's interface has joined, from its namespace's /proc/net/igmp. */
+    private static List<String> joinedGroups() {
+        List<String> lines = network.receiver().call(() -> java.nio.file.Files.readAllLines(
+            java.nio.file.Path.of("/proc/thread-self/net/igmp")));
+        List<String> groups = new java.util.ArrayList<>();
+        boolean receiver = false;
+        for (String line : lines) {
+            if (!line.startsWith("\t")) {
+                // A device line: "Idx\tDevice    : Count Querier", the header first.
+                receiver = line.contains(TestNetwork.RECEIVER_INTERFACE);
+            } else if (receiver) {
+                groups.add(line.trim().split("\\s+")[0]);
+            }
+        }
+        return groups;
+    }
+
     private static AfPacketSource open(PacketRingGeometry geometry) {
         return AfPacketSource.open(TestNetwork.RECEIVER_INTERFACE, CAPTURED, geometry, HardwareTimestamping.OFF);
     }
