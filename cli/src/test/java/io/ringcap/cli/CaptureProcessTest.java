@@ -1,0 +1,126 @@
+package io.ringcap.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringcap.ring.RingFile;
+import io.ringcap.ring.WriterStatus;
+import io.ringcap.traffic.TestNetwork;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * `ringcap capture` as its own process, the way users run it: a status line a second on stderr (JSON with
+ * --json), and SIGTERM stops it cleanly: a last line with every packet, the ring marked closed.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CaptureProcessTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int PACKETS = 2000;
+
+    private TestNetwork network;
+    private Path ring;
+    private Path errors;
+
+    @BeforeEach
+    void createNetwork() throws IOException {
+        assumeTrue(TestNetwork.whyUnavailable().isEmpty(),
+            () -> "needs root for the test network: " + TestNetwork.whyUnavailable().orElse(""));
+        network = TestNetwork.create();
+        ring = Path.of("/dev/shm", "ringcap-capture-process-test-" + ProcessHandle.current().pid() + ".ring");
+        errors = Files.createTempFile("ringcap-capture-process-test", ".err");
+    }
+
+    @AfterEach
+    void deleteNetwork() throws IOException {
+        if (network != null) {
+            network.close();
+            Files.deleteIfExists(ring);
+            Files.deleteIfExists(errors);
+        }
+    }
+
+    @Test
+    void statusLinesEverySecondAndSigtermStopsItCleanlyWithEveryPacketCounted() throws Exception {
+        Process capture = new ProcessBuilder(javaCommand("capture", "--netns", network.receiver().namespace(),
+            "--iface", TestNetwork.RECEIVER_INTERFACE, "--source", "afpacket", "--group", "239.1.1.1:5000",
+            "--ring", ring.toString(), "--size", "64m", "--idle", "park", "--json"))
+            .redirectError(errors.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            awaitLine(capture, "ringcap: capturing");
+            CommandResult sent = CommandResult.execute("generate", "--netns", network.sender().namespace(), "--iface",
+                TestNetwork.SENDER_INTERFACE, "--group", "239.1.1.1:5000", "--size", "64", "--rate", "10k", "--count",
+                String.valueOf(PACKETS));
+            assertThat(sent.exitCode()).as(sent.err()).isZero();
+            // At least one status line after the traffic, then SIGTERM.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (statusLines().stream().noneMatch(line -> line.get("captured").asLong() == PACKETS)
+                && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            capture.destroy();
+            assertThat(capture.waitFor(20, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+            // 128 + SIGTERM: a JVM stopped by a signal exits so, after its shutdown hooks (docs/operations.md).
+            assertThat(capture.exitValue()).as(Files.readString(errors)).isEqualTo(143);
+        } finally {
+            capture.destroyForcibly();
+        }
+
+        List<JsonNode> lines = statusLines();
+        assertThat(lines).as(Files.readString(errors)).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(lines).allSatisfy(line -> {
+            assertThat(line.has("time")).isTrue();
+            assertThat(line.get("pps").asLong()).isNotNegative();
+            assertThat(line.get("drops").asLong()).isZero();
+        });
+        JsonNode last = lines.getLast();
+        assertThat(last.get("stopped").asBoolean()).as("the last line says it stopped").isTrue();
+        assertThat(last.get("captured").asLong()).isEqualTo(PACKETS);
+        try (RingFile file = RingFile.openForReading(ring)) {
+            assertThat(WriterStatus.of(file.header(), System.currentTimeMillis() * 1_000_000L, 1_000_000_000L))
+                .as("the ring is marked closed").isEqualTo(WriterStatus.CLOSED);
+            assertThat(file.header().recordsWritten()).isEqualTo(PACKETS);
+        }
+    }
+
+    /** The JSON status lines on stderr so far. */
+    private List<JsonNode> statusLines() throws IOException {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(errors, StandardCharsets.UTF_8)) {
+            if (line.startsWith("{") && line.contains("\"captured\"")) {
+                lines.add(JSON.readTree(line));
+            }
+        }
+        return lines;
+    }
+
+    private void awaitLine(Process process, String text) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!Files.readString(errors).contains(text)) {
+            assertThat(process.isAlive()).as(Files.readString(errors)).isTrue();
+            assertThat(System.nanoTime()).as("'" + text + "' within 30 s").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    /** This JVM's java running ringcap's command line with the test's class path. */
+    private static List<String> javaCommand(String... args) {
+        List<String> command = new ArrayList<>(List.of(
+            ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",
+            "-cp", System.getProperty("java.class.path"), "io.ringcap.cli.Ringcap"));
+        command.addAll(List.of(args));
+        return command;
+    }
+}
