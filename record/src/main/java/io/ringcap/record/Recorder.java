@@ -304,7 +304,7 @@ public final class Recorder implements AutoCloseable {
     }
 
     /**
-     * Flushes without waiting for the disk: the file's writing thread saves the state once the data it names is in
+     * Flushes without waiting for the disk: the file's saving thread saves the state once the data it names is in
      * the file (see {@link FileOutput#flushThen}), so the recorder reads on meanwhile.
      */
     private void flush(long now) {

@@ -42,7 +42,7 @@ final class RecordingFile {
     private long packets;
     private long lastNanos;
     private long lost;
-    /** What the last flush that landed covered: set by the file's writing thread after a {@link #flushThen}. */
+    /** What the last flush that landed covered: set by the file's saving thread after a {@link #flushThen}. */
     private volatile Flushed flushed = new Flushed(0, 0);
 
     private RecordingFile(Path directory, String name, FileOutput output, long startNanos, int snapLength,
@@ -160,7 +160,7 @@ final class RecordingFile {
 
     /**
      * {@link #flush} without waiting for the disk (see {@link FileOutput#flushThen}): once everything written so far
-     * is in the file, the file's writing thread counts it as flushed and runs {@code then}, the file's data forced
+     * is in the file, the file's saving thread counts it as flushed and runs {@code then}, the file's data forced
      * first if {@code force}. Call it only when not {@link #flushing()}, so that a disk slower than the flushes
      * does not queue them up without end.
      */

@@ -155,7 +155,7 @@ class FileOutputTest {
 
     @ParameterizedTest(name = "direct {0}")
     @ValueSource(booleans = {true, false})
-    void aFlushTaskRunsOnTheWritingThreadOnceEverythingBeforeItIsInTheFile(boolean direct) throws IOException {
+    void aFlushTaskRunsOffTheCallersThreadOnceEverythingBeforeItIsInTheFile(boolean direct) throws IOException {
         FileOutput output = direct ? openDirect() : FileOutput.create(file, false, BUFFER);
         SplittableRandom random = new SplittableRandom(7);
         byte[] expected = new byte[9 * BUFFER + 777];
