@@ -54,6 +54,7 @@ public final class Extraction {
     private final long toNanos;
     private final long[] groups;
     private final Consumer<String> messages;
+    private final long progressIntervalNanos;
     private final Map<InterfaceKey, Integer> interfaces = new HashMap<>();
     private PcapngWriter writer;
     private CaptureInterface lastInterface;
@@ -62,11 +63,13 @@ public final class Extraction {
     private long bytesRead;
     private long lastProgressNanos = System.nanoTime();
 
-    private Extraction(long fromNanos, long toNanos, long[] groups, Consumer<String> messages) {
+    private Extraction(long fromNanos, long toNanos, long[] groups, Consumer<String> messages,
+        long progressIntervalNanos) {
         this.fromNanos = fromNanos;
         this.toNanos = toNanos;
         this.groups = groups.clone();
         this.messages = messages;
+        this.progressIntervalNanos = progressIntervalNanos;
     }
 
     /**
@@ -78,11 +81,17 @@ public final class Extraction {
      */
     public static Result run(Path directory, long fromNanos, long toNanos, long[] groups, Path output,
         Consumer<String> messages) throws IOException {
+        return run(directory, fromNanos, toNanos, groups, output, messages, PROGRESS_INTERVAL_NANOS);
+    }
+
+    /** {@link #run(Path, long, long, long[], Path, Consumer)}, saying how far it got every {@code progressIntervalNanos}. */
+    static Result run(Path directory, long fromNanos, long toNanos, long[] groups, Path output,
+        Consumer<String> messages, long progressIntervalNanos) throws IOException {
         if (fromNanos > toNanos) {
             throw new IllegalArgumentException("the range starts after it ends");
         }
         List<Recording> recordings = list(directory, output, messages);
-        Extraction extraction = new Extraction(fromNanos, toNanos, groups, messages);
+        Extraction extraction = new Extraction(fromNanos, toNanos, groups, messages, progressIntervalNanos);
         int read = 0;
         int scanned = 0;
         try (FileChannel out = FileChannel.open(output, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -229,7 +238,7 @@ public final class Extraction {
                 packets++;
             }
             long now = System.nanoTime();
-            if (now - lastProgressNanos >= PROGRESS_INTERVAL_NANOS) {
+            if (now - lastProgressNanos >= progressIntervalNanos) {
                 lastProgressNanos = now;
                 messages.accept("extract: file " + number + " of " + of + " (" + recording.path().getFileName() + "), "
                     + io.ringcap.ring.Sizes.format(bytesRead) + " read, " + packets + " packets written");

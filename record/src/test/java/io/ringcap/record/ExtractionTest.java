@@ -74,6 +74,22 @@ class ExtractionTest {
     }
 
     @Test
+    void aLongExtractionSaysHowFarItGotFileByFile() throws IOException {
+        Path out = dir.resolve("progress.pcapng");
+        List<String> messages = new ArrayList<>();
+        // Every packet past the interval (here none) brings a line; by default one comes once a second.
+        Extraction.Result result = Extraction.run(recording, Long.MIN_VALUE, Long.MAX_VALUE, new long[0], out,
+            messages::add, 0);
+        assertThat(result.packets()).isEqualTo(PACKETS);
+        assertThat(messages).hasSizeGreaterThanOrEqualTo(PACKETS);
+        int files = Recordings.files(recording).size();
+        assertThat(messages.getFirst()).startsWith("extract: file 1 of " + files + " (")
+            .endsWith(" read, 1 packets written");
+        assertThat(messages.getLast()).startsWith("extract: file " + files + " of " + files + " (")
+            .endsWith(" read, " + PACKETS + " packets written");
+    }
+
+    @Test
     void readsOnlyTheFilesAndThePartOfAFileTheRangeNeeds() throws IOException {
         long from = TestRing.timestampOf(10_000, STEP_NANOS);
         long to = TestRing.timestampOf(10_050, STEP_NANOS);
