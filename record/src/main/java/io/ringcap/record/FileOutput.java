@@ -225,10 +225,7 @@ final class FileOutput implements OutputSink, Closeable {
         }
         if (writeFailed) {
             flush();
-            if (force) {
-                channel.force(false);
-            }
-            then.run();
+            forceThenRun(force, then);
             return;
         }
         requireHandedBack();
@@ -244,10 +241,7 @@ final class FileOutput implements OutputSink, Closeable {
             if (!writeFailed) {
                 saved = saving.submit(() -> {
                     try {
-                        if (force) {
-                            channel.force(false);
-                        }
-                        then.run();
+                        forceThenRun(force, then);
                     } catch (IOException e) {
                         taskFailure = e;
                     }
@@ -256,6 +250,14 @@ final class FileOutput implements OutputSink, Closeable {
             }
             return null;
         });
+    }
+
+    /** A flush's task: the file's data forced first if {@code force}, then {@code then}. */
+    private void forceThenRun(boolean force, IoTask then) throws IOException {
+        if (force) {
+            channel.force(false);
+        }
+        then.run();
     }
 
     /** Whether the task of the last {@link #flushThen} has yet to run. */
