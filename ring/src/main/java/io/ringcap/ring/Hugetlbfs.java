@@ -34,7 +34,7 @@ public final class Hugetlbfs {
     /** Every hugetlbfs mount of this host, in /proc/mounts order. */
     public static List<Mount> mounts() {
         try {
-            return parseMounts(Files.readAllLines(PROC_MOUNTS), (int) meminfo("Hugepagesize:", 1024));
+            return parseMounts(Files.readAllLines(PROC_MOUNTS), defaultPageSize());
         } catch (IOException e) {
             return List.of();
         }
@@ -66,15 +66,20 @@ public final class Hugetlbfs {
         try {
             return Long.parseLong(Files.readString(pool(pageSize).resolve("free_hugepages")).trim());
         } catch (IOException | NumberFormatException e) {
-            return pageSize == meminfo("Hugepagesize:", 1024) ? freeDefaultPages() : -1;
+            return pageSize == defaultPageSize() ? freeDefaultPages() : -1;
         }
     }
 
     /** How to make {@code pages} huge pages of {@code pageSize} bytes available in all, in words a user can run. */
     public static String reserveHint(int pageSize, long pages) {
-        return pageSize == meminfo("Hugepagesize:", 1024)
+        return pageSize == defaultPageSize()
             ? "sysctl vm.nr_hugepages=" + pages
             : "echo " + pages + " > " + pool(pageSize).resolve("nr_hugepages");
+    }
+
+    /** The kernel's default huge page size (Hugepagesize of /proc/meminfo), or -1 if unknown. */
+    private static int defaultPageSize() {
+        return (int) meminfo("Hugepagesize:", 1024);
     }
 
     private static Path pool(int pageSize) {
