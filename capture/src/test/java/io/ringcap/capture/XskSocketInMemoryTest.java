@@ -107,6 +107,34 @@ class XskSocketInMemoryTest {
     }
 
     @Test
+    void eachFrameKeepsItsOwnMetadataAcrossThePollsBatches() {
+        // 20 NIC-stamped, 20 without metadata, 20 TAI-stamped frames in one poll: more than one batch of loads
+        // ahead of the copies, the runs of each kind straddling the batches' edges.
+        rings.receive(20, 60, 111L, XdpMetadata.FLAG_HARDWARE, true);
+        rings.receive(20, 60, 222L, XdpMetadata.FLAG_TAI, false);
+        rings.receive(20, 60, 333L, XdpMetadata.FLAG_TAI, true);
+        long before = Clocks.realtimeNanos();
+        assertThat(socket.poll(writer, 256, 300L)).isEqualTo(60);
+        long after = Clocks.realtimeNanos();
+        writer.publish();
+
+        List<ReceivedFrame> records = ReceivedFrame.readAll(ringPath);
+        assertThat(records).hasSize(60);
+        assertThat(records.subList(0, 20)).allSatisfy(record -> {
+            assertThat(record.timestamp()).isEqualTo(111L);
+            assertThat(record.flags() & RecordDescriptor.FLAG_HARDWARE_TIMESTAMP).isNotZero();
+        });
+        assertThat(records.subList(20, 40)).allSatisfy(record -> {
+            assertThat(record.timestamp()).isBetween(before, after);
+            assertThat(record.flags() & RecordDescriptor.FLAG_HARDWARE_TIMESTAMP).isZero();
+        });
+        assertThat(records.subList(40, 60)).allSatisfy(record -> {
+            assertThat(record.timestamp()).isEqualTo(333L - 300L);
+            assertThat(record.flags() & RecordDescriptor.FLAG_HARDWARE_TIMESTAMP).isZero();
+        });
+    }
+
+    @Test
     void aPollMovesNoMoreThanItsLimitAndTheRestWaits() {
         rings.receive(50, 60, 1L, XdpMetadata.FLAG_TAI, true);
         assertThat(socket.poll(writer, 16, 0)).isEqualTo(16);
