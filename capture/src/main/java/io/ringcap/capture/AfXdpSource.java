@@ -203,6 +203,15 @@ public final class AfXdpSource implements PacketSource {
         return warnings;
     }
 
+    /**
+     * Hands the filter's pin directory to {@code user}, so that the process can still remove the pin when it
+     * stops after becoming that user. The XDP link and the sockets need nothing: closing them takes no privilege.
+     */
+    @Override
+    public void entrustCloseTo(UnixUser user) {
+        filter.entrustPinTo(user.uid(), user.gid());
+    }
+
     /** Where the XDP program runs. */
     public XdpMode mode() {
         return attachment.mode;

@@ -49,6 +49,13 @@ public interface PacketSource extends AutoCloseable {
         return BatchingIdleStrategy.DEFAULT_TARGET_BATCH;
     }
 
+    /**
+     * Called once set-up is done, just before the process gives up its privileges to become {@code user}
+     * ({@code --user}): lets that user undo at {@link #close} what set-up did as root. Nothing by default.
+     */
+    default void entrustCloseTo(UnixUser user) {
+    }
+
     /** One line for the ring header and the status output, e.g. "afpacket eth0 TPACKET_V3 …". */
     String description();
 

@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -154,6 +155,22 @@ public final class XdpFilterTable implements AutoCloseable {
     }
 
     /**
+     * Makes {@code uid}:{@code gid} the owner of the pin's directory, so that a process that has become that user
+     * can still {@link #unpin}: removing a file takes write access to its directory, not to the file. The pin
+     * itself stays root's. While the capture runs, that user could also remove or replace the pin.
+     */
+    public void entrustPinTo(int uid, int gid) {
+        Path directory = pinPath.getParent();
+        try {
+            Files.setAttribute(directory, "unix:gid", gid);
+            Files.setAttribute(directory, "unix:uid", uid);
+        } catch (IOException e) {
+            throw new CaptureException("cannot give " + directory + " to uid " + uid + " for removing the pinned XDP"
+                + " filter at stop: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Removes the pin, so that the map goes away with its last user, and the pin directory with it when
      * nothing else is pinned there; below /sys/fs/bpf/ringcap also the directories above it that are left
      * empty (a namespace's, for {@code --netns}), up to that one.
@@ -181,7 +198,12 @@ public final class XdpFilterTable implements AutoCloseable {
                 return false;
             }
         }
-        return Files.deleteIfExists(directory);
+        try {
+            return Files.deleteIfExists(directory);
+        } catch (AccessDeniedException e) {
+            // After --user, a directory under root's: empty, it stays for the next capture.
+            return false;
+        }
     }
 
     private static MemorySegment key(Arena arena, FilterRule rule) {

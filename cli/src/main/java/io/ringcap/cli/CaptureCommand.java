@@ -195,6 +195,7 @@ final class CaptureCommand implements Callable<Integer> {
             warn(err, e.getMessage());
         }
         if (target != null) {
+            opened.entrustCloseTo(target);
             become(target);
         }
         CountDownLatch reported = new CountDownLatch(1);

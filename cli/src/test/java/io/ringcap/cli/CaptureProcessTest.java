@@ -2,6 +2,8 @@ package io.ringcap.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringcap.capture.AfXdpConfig;
+import io.ringcap.capture.XdpFilterTable;
 import io.ringcap.ring.RingFile;
 import io.ringcap.ring.WriterStatus;
 import io.ringcap.traffic.TestNetwork;
@@ -10,13 +12,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -95,6 +101,103 @@ class CaptureProcessTest {
         }
     }
 
+    @Test
+    void userGivesUpEveryCapabilityOfEveryThreadAndAfxdpStillCapturesAndCleansUp() throws Exception {
+        Path classes = Files.createTempDirectory("ringcap-capture-process-test-classes");
+        Path pin = AfXdpConfig.defaultPinDirectory(network.receiver().namespace(), TestNetwork.RECEIVER_INTERFACE)
+            .resolve(XdpFilterTable.PIN_NAME);
+        try {
+            // Classes still load after the switch to nobody: from copies nobody may read (the build's may be
+            // under root's home).
+            Process capture = new ProcessBuilder(javaCommandWith(readableByAll(classes), "capture", "--netns",
+                network.receiver().namespace(), "--iface", TestNetwork.RECEIVER_INTERFACE, "--source", "afxdp",
+                "--group", "239.1.1.1:5000", "--ring", ring.toString(), "--size", "64m", "--idle", "park",
+                "--umem-frames", "4096", "--user", "nobody", "--json"))
+                .redirectError(errors.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                awaitLine(capture, "ringcap: capturing");
+                List<String> threads = threadStatus(capture.pid());
+                assertThat(threads).as("threads of the running capture").hasSizeGreaterThan(5).allSatisfy(status -> {
+                    assertThat(status).contains("CapEff:\t0000000000000000", "CapPrm:\t0000000000000000");
+                    assertThat(status).containsPattern("\\nUid:\\t65534\\t65534\\t65534\\t65534\\n");
+                });
+                assertThat(pin).as("the filter, pinned for ringcap filter").exists();
+
+                CommandResult sent = CommandResult.execute("generate", "--netns", network.sender().namespace(),
+                    "--iface", TestNetwork.SENDER_INTERFACE, "--group", "239.1.1.1:5000", "--size", "64", "--rate",
+                    "10k", "--count", String.valueOf(PACKETS));
+                assertThat(sent.exitCode()).as(sent.err()).isZero();
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (statusLines().stream().noneMatch(line -> line.get("captured").asLong() == PACKETS)
+                    && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                capture.destroy();
+                assertThat(capture.waitFor(20, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+                assertThat(capture.exitValue()).as(Files.readString(errors)).isEqualTo(143);
+            } finally {
+                capture.destroyForcibly();
+            }
+            JsonNode last = statusLines().getLast();
+            assertThat(last.get("stopped").asBoolean()).as(Files.readString(errors)).isTrue();
+            assertThat(last.get("captured").asLong()).isEqualTo(PACKETS);
+            assertThat(pin).as("unpinned at stop by nobody").doesNotExist();
+        } finally {
+            deleteTree(classes);
+            deleteTree(pin.getParent());
+        }
+    }
+
+    /** /proc/PID/task/TID/status of every thread of {@code pid}. */
+    private static List<String> threadStatus(long pid) throws IOException {
+        List<String> threads = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                threads.add(Files.readString(task.resolve("status")));
+            }
+        }
+        return threads;
+    }
+
+    /** This JVM's class path copied under {@code directory}, every file and directory readable by every user. */
+    private static String readableByAll(Path directory) throws IOException {
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> entries = new ArrayList<>();
+        int n = 0;
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path from = Path.of(entry);
+            if (!Files.exists(from)) {
+                continue;
+            }
+            Path to = directory.resolve(n++ + (Files.isDirectory(from) ? "" : ".jar"));
+            try (Stream<Path> files = Files.walk(from)) {
+                for (Path file : files.toList()) {
+                    Path copy = to.resolve(from.relativize(file).toString());
+                    if (Files.isDirectory(file)) {
+                        Files.createDirectories(copy);
+                    } else {
+                        Files.copy(file, copy);
+                    }
+                    Files.setPosixFilePermissions(copy,
+                        PosixFilePermissions.fromString(Files.isDirectory(file) ? "rwxr-xr-x" : "rw-r--r--"));
+                }
+            }
+            entries.add(to.toString());
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
     /** The JSON status lines on stderr so far. */
     private List<JsonNode> statusLines() throws IOException {
         List<JsonNode> lines = new ArrayList<>();
@@ -117,9 +220,13 @@ class CaptureProcessTest {
 
     /** This JVM's java running ringcap's command line with the test's class path. */
     private static List<String> javaCommand(String... args) {
+        return javaCommandWith(System.getProperty("java.class.path"), args);
+    }
+
+    private static List<String> javaCommandWith(String classPath, String... args) {
         List<String> command = new ArrayList<>(List.of(
             ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"), "io.ringcap.cli.Ringcap"));
+            "-cp", classPath, "io.ringcap.cli.Ringcap"));
         command.addAll(List.of(args));
         return command;
     }
