@@ -66,20 +66,7 @@ class CaptureProcessTest {
             .redirectError(errors.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             awaitLine(capture, "ringcap: capturing");
-            CommandResult sent = CommandResult.execute("generate", "--netns", network.sender().namespace(), "--iface",
-                TestNetwork.SENDER_INTERFACE, "--group", "239.1.1.1:5000", "--size", "64", "--rate", "10k", "--count",
-                String.valueOf(PACKETS));
-            assertThat(sent.exitCode()).as(sent.err()).isZero();
-            // At least one status line after the traffic, then SIGTERM.
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (statusLines().stream().noneMatch(line -> line.get("captured").asLong() == PACKETS)
-                && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            capture.destroy();
-            assertThat(capture.waitFor(20, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
-            // 128 + SIGTERM: a JVM stopped by a signal exits so, after its shutdown hooks (docs/operations.md).
-            assertThat(capture.exitValue()).as(Files.readString(errors)).isEqualTo(143);
+            sendThenStop(capture);
         } finally {
             capture.destroyForcibly();
         }
@@ -123,18 +110,7 @@ class CaptureProcessTest {
                 });
                 assertThat(pin).as("the filter, pinned for ringcap filter").exists();
 
-                CommandResult sent = CommandResult.execute("generate", "--netns", network.sender().namespace(),
-                    "--iface", TestNetwork.SENDER_INTERFACE, "--group", "239.1.1.1:5000", "--size", "64", "--rate",
-                    "10k", "--count", String.valueOf(PACKETS));
-                assertThat(sent.exitCode()).as(sent.err()).isZero();
-                long deadline = System.nanoTime() + 10_000_000_000L;
-                while (statusLines().stream().noneMatch(line -> line.get("captured").asLong() == PACKETS)
-                    && System.nanoTime() < deadline) {
-                    Thread.sleep(100);
-                }
-                capture.destroy();
-                assertThat(capture.waitFor(20, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
-                assertThat(capture.exitValue()).as(Files.readString(errors)).isEqualTo(143);
+                sendThenStop(capture);
             } finally {
                 capture.destroyForcibly();
             }
@@ -146,6 +122,23 @@ class CaptureProcessTest {
             deleteTree(classes);
             deleteTree(pin.getParent());
         }
+    }
+
+    /** Sends {@value #PACKETS} packets, waits for a status line that counts them all, then stops it with SIGTERM. */
+    private void sendThenStop(Process capture) throws Exception {
+        CommandResult sent = CommandResult.execute("generate", "--netns", network.sender().namespace(), "--iface",
+            TestNetwork.SENDER_INTERFACE, "--group", "239.1.1.1:5000", "--size", "64", "--rate", "10k", "--count",
+            String.valueOf(PACKETS));
+        assertThat(sent.exitCode()).as(sent.err()).isZero();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (statusLines().stream().noneMatch(line -> line.get("captured").asLong() == PACKETS)
+            && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        capture.destroy();
+        assertThat(capture.waitFor(20, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+        // 128 + SIGTERM: a JVM stopped by a signal exits so, after its shutdown hooks (docs/operations.md).
+        assertThat(capture.exitValue()).as(Files.readString(errors)).isEqualTo(143);
     }
 
     /** /proc/PID/task/TID/status of every thread of {@code pid}. */
