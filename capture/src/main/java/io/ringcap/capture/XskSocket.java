@@ -43,6 +43,8 @@ final class XskSocket implements AutoCloseable {
     private final MemorySegment umem;
     private final MemorySegment fill;
     private final MemorySegment rx;
+    /** Mapped, locked and empty: frames come back through it only once something is transmitted from the UMEM. */
+    private final MemorySegment completion;
     private final long fillProducer;
     private final long fillFlags;
     private final long fillDesc;
@@ -66,6 +68,7 @@ final class XskSocket implements AutoCloseable {
     private long touched;
 
     private XskSocket(int queue, int fd, boolean zeroCopy, MemorySegment umem, MemorySegment fill, MemorySegment rx,
+        MemorySegment completion,
         MemorySegment offsets, int frames, int frameSize, int sourceId) {
         this.queue = queue;
         this.fd = fd;
@@ -73,6 +76,7 @@ final class XskSocket implements AutoCloseable {
         this.umem = umem;
         this.fill = fill;
         this.rx = rx;
+        this.completion = completion;
         this.fillProducer = offsets.get(JAVA_LONG, MMAP_FILL_OFFSET + RING_PRODUCER_OFFSET);
         this.fillFlags = offsets.get(JAVA_LONG, MMAP_FILL_OFFSET + RING_FLAGS_OFFSET);
         this.fillDesc = offsets.get(JAVA_LONG, MMAP_FILL_OFFSET + RING_DESC_OFFSET);
@@ -104,6 +108,7 @@ final class XskSocket implements AutoCloseable {
         MemorySegment umem = null;
         MemorySegment fill = null;
         MemorySegment rx = null;
+        MemorySegment completion = null;
         try (Arena arena = Arena.ofConfined()) {
             umem = mapUmem((long) frames * frameSize, hugePages, warnings);
             MemorySegment reg = arena.allocate(XDP_UMEM_REG_LAYOUT);
@@ -121,6 +126,8 @@ final class XskSocket implements AutoCloseable {
                 + frames * UMEM_ADDRESS_SIZE, prot, flags, fd, XDP_UMEM_PGOFF_FILL_RING);
             rx = VirtualMemory.map(offsets.get(JAVA_LONG, MMAP_RX_OFFSET + RING_DESC_OFFSET)
                 + frames * XDP_DESC.byteSize(), prot, flags, fd, XDP_PGOFF_RX_RING);
+            completion = VirtualMemory.map(offsets.get(JAVA_LONG, MMAP_COMPLETION_OFFSET + RING_DESC_OFFSET)
+                + frames * UMEM_ADDRESS_SIZE, prot, flags, fd, XDP_UMEM_PGOFF_COMPLETION_RING);
             // Every frame to the kernel before bind: nothing can arrive before the rings are ready.
             long fillDesc = offsets.get(JAVA_LONG, MMAP_FILL_OFFSET + RING_DESC_OFFSET);
             long fillProducer = offsets.get(JAVA_LONG, MMAP_FILL_OFFSET + RING_PRODUCER_OFFSET);
@@ -134,8 +141,10 @@ final class XskSocket implements AutoCloseable {
                 warnings.add("AF_XDP on " + interfaceName + " queue " + queue + " runs in copy mode (the driver has"
                     + " no zero-copy): the kernel copies each frame into the UMEM");
             }
-            return new XskSocket(queue, fd, zeroCopy, umem, fill, rx, offsets, frames, frameSize, interfaceIndex);
+            return new XskSocket(queue, fd, zeroCopy, umem, fill, rx, completion, offsets, frames, frameSize,
+                interfaceIndex);
         } catch (RuntimeException e) {
+            unmapQuietly(completion);
             unmapQuietly(rx);
             unmapQuietly(fill);
             unmapQuietly(umem);
@@ -154,7 +163,7 @@ final class XskSocket implements AutoCloseable {
      */
     static XskSocket overMemory(MemorySegment umem, MemorySegment fill, MemorySegment rx, MemorySegment offsets,
         int frames, int frameSize, int sourceId) {
-        return new XskSocket(0, -1, false, umem, fill, rx, offsets, frames, frameSize, sourceId);
+        return new XskSocket(0, -1, false, umem, fill, rx, null, offsets, frames, frameSize, sourceId);
     }
 
     /**
@@ -244,7 +253,7 @@ final class XskSocket implements AutoCloseable {
 
     /** The UMEM and rings, for the record. */
     List<MemorySegment> memory() {
-        return List.of(umem, fill, rx);
+        return completion == null ? List.of(umem, fill, rx) : List.of(umem, fill, rx, completion);
     }
 
     @Override
@@ -254,6 +263,7 @@ final class XskSocket implements AutoCloseable {
             return;
         }
         try {
+            unmapQuietly(completion);
             unmapQuietly(rx);
             unmapQuietly(fill);
             Sockets.close(fd);

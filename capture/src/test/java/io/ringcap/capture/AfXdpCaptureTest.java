@@ -1,5 +1,6 @@
 package io.ringcap.capture;
 
+import io.ringcap.linux.KernelBtf;
 import io.ringcap.ring.RecordDescriptor;
 import io.ringcap.ring.TimestampSource;
 import io.ringcap.traffic.GroupAddress;
@@ -15,6 +16,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -100,6 +102,12 @@ class AfXdpCaptureTest {
                 .isGreaterThanOrEqualTo(PACKETS);
             assertThat(capture.header().interfaceDrops()).isZero();
             assertThat(capture.header().sourceDescription()).contains("afxdp veth-rx " + mode.name().toLowerCase());
+            if (mode == XdpMode.NATIVE && KernelBtf.functionId(XdpFilterProgram.RX_TIMESTAMP_KFUNC).isPresent()) {
+                // veth offers the kfunc in native mode: the program that calls it ran for every packet, and with
+                // no NIC time on veth each one fell back to TAI (no hardware flag, above).
+                assertThat(capture.header().sourceDescription()).as("the program built with the rx-timestamp kfunc")
+                    .contains("NIC timestamps else TAI");
+            }
         }
     }
 
@@ -231,6 +239,14 @@ class AfXdpCaptureTest {
             assertThat(source.zeroCopy()).isFalse();
             assertThat(source.timestampSource()).isEqualTo(TimestampSource.XDP_TAI);
             assertThat(source.warnings()).anySatisfy(warning -> assertThat(warning).contains("copy mode"));
+            // One queue on veth: its UMEM, then the fill, RX and completion rings, each of 65536 entries or more.
+            List<MemorySegment> memory = source.hotMemory();
+            assertThat(memory).hasSize(4);
+            long frames = memory.get(0).byteSize() / 2048;
+            assertThat(frames).isGreaterThanOrEqualTo(AfXdpConfig.MIN_AUTO_FRAMES);
+            assertThat(memory.get(1).byteSize()).as("fill: 8-byte UMEM addresses").isGreaterThan(frames * 8);
+            assertThat(memory.get(2).byteSize()).as("rx: 16-byte descriptors").isGreaterThan(frames * 16);
+            assertThat(memory.get(3).byteSize()).as("completion: 8-byte UMEM addresses").isGreaterThan(frames * 8);
         }
     }
 }

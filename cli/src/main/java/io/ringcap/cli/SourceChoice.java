@@ -16,7 +16,11 @@ record SourceChoice(CaptureCommand.Source source, String why) {
 
     /** The best source the calling thread's effective capabilities allow. */
     static SourceChoice ofCurrentThread() {
-        CapabilitySets capabilities = Capabilities.ofCurrentThread();
+        return of(Capabilities.ofCurrentThread());
+    }
+
+    /** The best source {@code capabilities}, a thread's effective set, allow. */
+    static SourceChoice of(CapabilitySets capabilities) {
         if (mayUseAfXdp(capabilities)) {
             return new SourceChoice(CaptureCommand.Source.afxdp,
                 "this process may load XDP programs and open AF_XDP sockets (CAP_NET_ADMIN, CAP_BPF, CAP_NET_RAW)");

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.BitSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Bad capture options are usage errors (exit 2) that say what is wrong, found before anything is set up. */
 class CaptureCommandTest {
@@ -65,6 +66,21 @@ class CaptureCommandTest {
             "--source", "afpacket", "--hw-timestamps", "require", "--ring", NEVER_CREATED.toString());
         assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
         assertThat(result.err()).contains("ringcap: ").contains("timestamp");
+        assertThat(Files.exists(NEVER_CREATED)).isFalse();
+    }
+
+    @Test
+    void autoFallsBackFromAfxdpToAfpacketSayingWhyAndFailsWithTheLastReason() {
+        assumeTrue("root".equals(System.getProperty("user.name")), "not root: auto would choose udp up front");
+        // lo has neither an rx-timestamp kfunc for afxdp nor a NIC clock for afpacket.
+        CommandResult result = CommandResult.execute("capture", "--iface", "lo", "--group", "239.1.1.1:5000",
+            "--hw-timestamps", "require", "--ring", NEVER_CREATED.toString());
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+        assertThat(result.err())
+            .contains("ringcap: source afxdp: this process may load XDP programs")
+            .contains("ringcap: source afpacket: afxdp could not be set up (--hw-timestamps=require: the XDP program"
+                + " on lo cannot ask the NIC for timestamps")
+            .contains("interface lo cannot timestamp packets in hardware");
         assertThat(Files.exists(NEVER_CREATED)).isFalse();
     }
 
