@@ -124,6 +124,64 @@ class CaptureProcessTest {
         }
     }
 
+    @Test
+    void ringcapFilterFromAnotherProcessChangesWhatARunningAfxdpCaptureTakes() throws Exception {
+        String namespace = network.receiver().namespace();
+        Process capture = new ProcessBuilder(javaCommand("capture", "--netns", namespace, "--iface",
+            TestNetwork.RECEIVER_INTERFACE, "--source", "afxdp", "--group", "239.1.1.1:5000", "--ring", ring.toString(),
+            "--size", "64m", "--idle", "park", "--umem-frames", "4096", "--json"))
+            .redirectError(errors.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            awaitLine(capture, "ringcap: capturing");
+            send("239.1.1.2:5001");
+            awaitCaptured(0);
+
+            CommandResult added = CommandResult.execute("filter", "add", "--netns", namespace, "--iface",
+                TestNetwork.RECEIVER_INTERFACE, "239.1.1.2:5001");
+            assertThat(added.exitCode()).as(added.err()).isZero();
+            send("239.1.1.2:5001");
+            awaitCaptured(PACKETS);
+
+            CommandResult listed = CommandResult.execute("filter", "list", "--netns", namespace, "--iface",
+                TestNetwork.RECEIVER_INTERFACE);
+            assertThat(listed.exitCode()).as(listed.err()).isZero();
+            assertThat(listed.out()).contains("239.1.1.1:5000").contains("239.1.1.2:5001");
+
+            CommandResult deleted = CommandResult.execute("filter", "del", "--netns", namespace, "--iface",
+                TestNetwork.RECEIVER_INTERFACE, "239.1.1.2:5001");
+            assertThat(deleted.exitCode()).as(deleted.err()).isZero();
+            send("239.1.1.2:5001");
+            send("239.1.1.1:5000");
+            awaitCaptured(2 * PACKETS);
+            capture.destroy();
+            assertThat(capture.waitFor(20, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+        } finally {
+            capture.destroyForcibly();
+        }
+        try (RingFile file = RingFile.openForReading(ring)) {
+            assertThat(file.header().recordsWritten())
+                .as("nothing before the rule, all while it was there, none after it went, then the group's")
+                .isEqualTo(2 * PACKETS);
+        }
+    }
+
+    private void send(String group) throws Exception {
+        CommandResult sent = CommandResult.execute("generate", "--netns", network.sender().namespace(), "--iface",
+            TestNetwork.SENDER_INTERFACE, "--group", group, "--size", "64", "--rate", "10k", "--count",
+            String.valueOf(PACKETS));
+        assertThat(sent.exitCode()).as(sent.err()).isZero();
+    }
+
+    /** Waits for a status line (one a second) after the last send, and checks it counts {@code packets}. */
+    private void awaitCaptured(long packets) throws Exception {
+        int before = statusLines().size();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (statusLines().size() < before + 2 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(statusLines().getLast().get("captured").asLong()).as(Files.readString(errors)).isEqualTo(packets);
+    }
+
     /** Sends {@value #PACKETS} packets, waits for a status line that counts them all, then stops it with SIGTERM. */
     private void sendThenStop(Process capture) throws Exception {
         CommandResult sent = CommandResult.execute("generate", "--netns", network.sender().namespace(), "--iface",
