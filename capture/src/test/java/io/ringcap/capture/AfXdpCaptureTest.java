@@ -233,6 +233,51 @@ class AfXdpCaptureTest {
     }
 
     @Test
+    void theUmemIsInHugePagesWhenThePoolHasThemAndPacketsStillArriveWhole() throws Exception {
+        Path pool = Path.of("/proc/sys/vm/nr_hugepages");
+        assumeTrue(Files.isWritable(pool), "needs a kernel with huge pages (/proc/sys/vm/nr_hugepages)");
+        String before = Files.readString(pool).trim();
+        Files.writeString(pool, Long.toString(Long.parseLong(before) + 8));
+        try {
+            AfXdpConfig config = new AfXdpConfig(XdpMode.AUTO, List.of(), 4096, 2048, true, null)
+                .withPinDirectory(config(XdpMode.AUTO).pinDirectory());
+            AfXdpSource[] opened = new AfXdpSource[1];
+            TrafficPlan plan = TrafficPlan.ofCount(TestNetwork.SENDER_INTERFACE, List.of(FIRST), 50_000, PAYLOAD,
+                10_000);
+            try (NetworkCapture capture = NetworkCapture.start(network, 64L << 20,
+                () -> opened[0] = open(CAPTURED, config), new BusySpinIdleStrategy(), CaptureLoop.DEFAULT_POLL_LIMIT)) {
+                MemorySegment umem = opened[0].hotMemory().getFirst();
+                assertThat(opened[0].warnings()).noneSatisfy(warning -> assertThat(warning).contains("normal pages"));
+                assertThat(kernelPageSize(umem)).as("the UMEM's mapping in /proc/self/smaps").isEqualTo("2048 kB");
+
+                NetworkCapture.Sent sent = NetworkCapture.send(network, plan);
+                capture.drainAndStop(10_000);
+                RingAudit audit = RingAudit.of(capture.ring, List.of(FIRST), PAYLOAD, sent.startNanos(),
+                    sent.endNanos());
+                assertThat(audit.records).isEqualTo(10_000);
+                assertThat(audit.totalGaps()).isZero();
+                assertThat(audit.badPayload).isZero();
+            }
+        } finally {
+            Files.writeString(pool, before);
+        }
+    }
+
+    /** The KernelPageSize of the mapping that starts at {@code segment}, from /proc/self/smaps. */
+    private static String kernelPageSize(MemorySegment segment) throws IOException {
+        String start = Long.toHexString(segment.address()) + "-";
+        boolean inMapping = false;
+        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+            if (line.matches("[0-9a-f]+-[0-9a-f]+ .*")) {
+                inMapping = line.startsWith(start);
+            } else if (line.startsWith("KernelPageSize:") && inMapping) {
+                return line.substring("KernelPageSize:".length()).trim();
+            }
+        }
+        throw new AssertionError("no mapping starts at " + start + " in /proc/self/smaps");
+    }
+
+    @Test
     void autoModeIsNativeOnVethAndTheTimestampSourceIsTai() {
         try (AfXdpSource source = network.receiver().call(() -> open(CAPTURED, config(XdpMode.AUTO)))) {
             assertThat(source.mode()).isEqualTo(XdpMode.NATIVE);
