@@ -55,11 +55,16 @@ final class NetworkCapture implements AutoCloseable {
 
     /** Sends {@code plan} from the sender namespace on a thread pinned to {@link #SENDER_CPU}; returns what it sent. */
     static Sent send(TestNetwork network, TrafficPlan plan) throws InterruptedException {
+        return send(network, plan, SENDER_CPU);
+    }
+
+    /** Sends {@code plan} from the sender namespace on a thread pinned to {@code cpu}; returns what it sent. */
+    static Sent send(TestNetwork network, TrafficPlan plan, int cpu) throws InterruptedException {
         AtomicReference<TrafficReport> report = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread sender = network.sender().newThread("ringcap-test-sender", () -> {
             try (TrafficGenerator generator = TrafficGenerator.open(plan)) {
-                CpuAffinity.pinCurrentThread(SENDER_CPU);
+                CpuAffinity.pinCurrentThread(cpu);
                 report.set(generator.run());
             } catch (Throwable t) {
                 failure.set(t);

@@ -59,12 +59,14 @@ public final class TestNetwork implements AutoCloseable {
     private final IpCommand ip;
     private final NamespaceHost sender;
     private final NamespaceHost receiver;
+    private final int queues;
     private final Thread shutdownHook;
     private boolean closed;
 
-    private TestNetwork(String id, IpCommand ip) {
+    private TestNetwork(String id, IpCommand ip, int queues) {
         this.id = id;
         this.ip = ip;
+        this.queues = queues;
         this.sender = new NamespaceHost(NAMESPACE_PREFIX + "tx-" + id, SENDER_INTERFACE,
             ipv4(SENDER_ADDRESS), PREFIX_LENGTH, ip);
         this.receiver = new NamespaceHost(NAMESPACE_PREFIX + "rx-" + id, RECEIVER_INTERFACE,
@@ -77,12 +79,26 @@ public final class TestNetwork implements AutoCloseable {
      * deleted again and a {@link TrafficException} says what failed and what to do.
      */
     public static TestNetwork create() {
+        return create(1);
+    }
+
+    /**
+     * Creates a test network whose veth ends have {@code queues} receive and transmit queues each. The sender's
+     * transmit queue {@code i} is the one for CPU {@code i} (XPS), and veth delivers on the receive queue of the
+     * same number: a sender pinned to CPU {@code i} lands its packets on the receiver's queue {@code i}.
+     *
+     * @throws IllegalArgumentException if {@code queues} is not 1..64
+     */
+    public static TestNetwork create(int queues) {
+        if (queues < 1 || queues > 64) {
+            throw new IllegalArgumentException("a test network has 1 to 64 queues, not " + queues);
+        }
         whyUnavailable().ifPresent(reason -> {
             throw new TrafficException(reason);
         });
         IpCommand ip = IpCommand.require();
         for (int attempt = 1; ; attempt++) {
-            TestNetwork network = new TestNetwork(HexFormat.of().toHexDigits(RANDOM.nextInt(1 << 24), 6), ip);
+            TestNetwork network = new TestNetwork(HexFormat.of().toHexDigits(RANDOM.nextInt(1 << 24), 6), ip, queues);
             if (network.namespacesExist()) {
                 if (attempt < ATTEMPTS) {
                     continue;
@@ -165,8 +181,10 @@ public final class TestNetwork implements AutoCloseable {
         ip.run("netns", "add", sender.namespace());
         ip.run("netns", "add", receiver.namespace());
         // Created directly in the namespaces, the veth ends never appear among the host's interfaces.
-        ip.run("link", "add", SENDER_INTERFACE, "netns", sender.namespace(), "type", "veth",
-            "peer", "name", RECEIVER_INTERFACE, "netns", receiver.namespace());
+        String count = String.valueOf(queues);
+        ip.run("link", "add", SENDER_INTERFACE, "netns", sender.namespace(), "numtxqueues", count, "numrxqueues", count,
+            "type", "veth", "peer", "name", RECEIVER_INTERFACE, "netns", receiver.namespace(), "numtxqueues", count,
+            "numrxqueues", count);
         for (NamespaceHost host : List.of(sender, receiver)) {
             // Before the link comes up: IPv6 would start duplicate-address detection at once.
             host.run(() -> disableIpv6(host.interfaceName()));
@@ -177,6 +195,15 @@ public final class TestNetwork implements AutoCloseable {
             host.interfaceIndex(host.call(() -> NetworkInterfaces.indexOf(host.interfaceName())));
         }
         ip.run("-n", sender.namespace(), "route", "add", "224.0.0.0/4", "dev", SENDER_INTERFACE);
+        if (queues > 1) {
+            // /sys/class/net shows the namespace sysfs was mounted in: ip netns exec mounts the sender's.
+            StringBuilder xps = new StringBuilder();
+            for (int queue = 0; queue < queues; queue++) {
+                xps.append("echo ").append(Long.toHexString(1L << queue)).append(" > /sys/class/net/")
+                    .append(SENDER_INTERFACE).append("/queues/tx-").append(queue).append("/xps_cpus; ");
+            }
+            ip.run("netns", "exec", sender.namespace(), "sh", "-c", xps.toString());
+        }
     }
 
     /**
