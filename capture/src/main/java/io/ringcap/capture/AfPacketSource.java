@@ -1,6 +1,7 @@
 package io.ringcap.capture;
 
 import io.ringcap.linux.CallState;
+import io.ringcap.linux.Errno;
 import io.ringcap.linux.LinuxException;
 import io.ringcap.linux.MemoryLock;
 import io.ringcap.linux.NetworkInterfaces;
@@ -48,7 +49,7 @@ public final class AfPacketSource implements PacketSource {
     /** Opened by the constructor, on the thread that opens the source: in the interface's network namespace. */
     private final InterfaceStatistics interfaceStatistics;
     private final boolean hardwareTimestamps;
-    private final String description;
+    private String description;
     private final List<String> warnings;
     private final Arena counterArena = Arena.ofShared();
     private final MemorySegment statistics = counterArena.allocate(TPACKET_STATS_V3);
@@ -131,21 +132,19 @@ public final class AfPacketSource implements PacketSource {
     }
 
     /**
-     * Joins the PACKET_FANOUT group {@code groupId} (0..65535) in {@code mode} ({@code PACKET_FANOUT_HASH},
-     * {@code _CPU}, {@code _LB}, …): sockets of one group on one interface share its packets, each getting a
-     * part, so several capture threads (each with its own source and ring) can share a link. HASH keeps
-     * each flow on one socket, so per-flow order holds.
+     * Joins the PACKET_FANOUT group {@code group}: the sockets of one group on one interface share its packets,
+     * each getting a part, so several captures (each with its own thread, ring and process) can share a link.
+     * Call it after open and before the source's description goes into a ring header; the description says it.
      */
-    public void joinFanout(int groupId, int mode) {
-        if (groupId < 0 || groupId > 0xFFFF) {
-            throw new IllegalArgumentException("fanout group id " + groupId + " is outside 0..65535");
-        }
+    public void joinFanout(FanoutGroup group) {
         try {
-            Sockets.setOption(fd, SOL_PACKET, PACKET_FANOUT, groupId | mode << 16);
+            Sockets.setOption(fd, SOL_PACKET, PACKET_FANOUT, group.id() | group.mode().kernelMode << 16);
         } catch (LinuxException e) {
-            throw new CaptureException("cannot join fanout group " + groupId + " on " + interfaceName + ": "
-                + e.getMessage(), e);
+            throw new CaptureException("cannot join fanout group " + group + " on " + interfaceName + ": "
+                + e.getMessage() + (e.errno() == Errno.EINVAL ? " (a group of that number exists"
+                + " on this interface in another mode, or with members of other settings)" : ""), e);
         }
+        description += ", fanout " + group;
     }
 
     @Override

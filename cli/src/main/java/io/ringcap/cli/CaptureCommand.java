@@ -7,6 +7,7 @@ import io.ringcap.capture.AfXdpConfig;
 import io.ringcap.capture.AfXdpSource;
 import io.ringcap.capture.CaptureException;
 import io.ringcap.capture.CaptureLoop;
+import io.ringcap.capture.FanoutGroup;
 import io.ringcap.capture.HardwareTimestamping;
 import io.ringcap.capture.IdleStrategy;
 import io.ringcap.capture.MulticastGroup;
@@ -137,6 +138,12 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--retire-ms", paramLabel = "MS", defaultValue = "1",
         description = "afpacket: ms before the kernel hands over a block that is not full. Default: ${DEFAULT-VALUE}.")
     int retireMillis;
+
+    @Option(names = "--fanout", paramLabel = "ID[:MODE]", converter = FanoutConverter.class,
+        description = "afpacket: join PACKET_FANOUT group ID (0..65535) so that several captures, each with its own"
+            + " ring and CPU, share the interface's packets; MODE hash (each flow whole in one ring; the default),"
+            + " lb (round-robin), cpu, qm (by receive queue), rollover or rnd. Needs --source afpacket.")
+    FanoutGroup fanout;
 
     @Option(names = "--netns", paramLabel = "NAME",
         description = "Capture on an interface of the network namespace NAME (as 'ip netns exec NAME' would, but"
@@ -372,6 +379,10 @@ final class CaptureCommand implements Callable<Integer> {
         if (cpu < -1 || cpu >= 0 && !allowedCpus.get(cpu)) {
             throw usage("--cpu " + cpu + " is not a CPU this process may use (" + cpuList(allowedCpus) + ")");
         }
+        if (fanout != null && source != Source.afpacket) {
+            throw usage("--fanout is for the afpacket source: add --source afpacket (for afxdp, --queues shares the"
+                + " interface's queues out among captures instead)");
+        }
         if (source == Source.udp) {
             groups.stream().filter(MulticastGroup::anyPort).findFirst().ifPresent(group -> {
                 throw usage("--group " + group + " has no port, which the udp source needs: give " + group
@@ -440,12 +451,25 @@ final class CaptureCommand implements Callable<Integer> {
         try {
             return switch (source) {
                 case auto, afxdp -> openAfXdp(timestamping, xdpConfig);
-                case afpacket -> AfPacketSource.open(interfaceName, groups, geometry, timestamping);
+                case afpacket -> openAfPacket(timestamping, geometry);
                 case udp -> UdpSource.open(interfaceName, groups, timestamping);
             };
         } catch (CaptureException | LinuxException | IllegalArgumentException e) {
             throw new CommandFailure(e.getMessage());
         }
+    }
+
+    private AfPacketSource openAfPacket(HardwareTimestamping timestamping, PacketRingGeometry geometry) {
+        AfPacketSource opened = AfPacketSource.open(interfaceName, groups, geometry, timestamping);
+        if (fanout != null) {
+            try {
+                opened.joinFanout(fanout);
+            } catch (RuntimeException e) {
+                opened.close();
+                throw e;
+            }
+        }
+        return opened;
     }
 
     private AfXdpSource openAfXdp(HardwareTimestamping timestamping, AfXdpConfig xdpConfig) {
@@ -474,6 +498,18 @@ final class CaptureCommand implements Callable<Integer> {
 
     private ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** Reads {@code 7} or {@code 7:lb}; a bad one is a usage error that says what is wrong with it. */
+    static final class FanoutConverter implements ITypeConverter<FanoutGroup> {
+        @Override
+        public FanoutGroup convert(String value) {
+            try {
+                return FanoutGroup.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     /** Reads {@code 239.1.1.1:5000}; a bad group is a usage error that says what is wrong with it. */

@@ -25,7 +25,11 @@ class CaptureCommandTest {
         "--source|dpdk|Invalid value for option '--source'",
         "--netns|ringcap-no-such-namespace|--netns ringcap-no-such-namespace",
         "--cpu|4096|--cpu 4096 is not a CPU this process may use (0",
-        "--cpu|-2|--cpu -2 is not a CPU this process may use"})
+        "--cpu|-2|--cpu -2 is not a CPU this process may use",
+        "--fanout|7:sideways|fanout mode 'sideways' is none of hash, lb, cpu, rollover, rnd, qm",
+        "--fanout|70000|fanout group 70000 is outside 0..65535",
+        "--fanout|x|fanout group 'x' is not ID or ID:MODE",
+        "--fanout|7|--fanout is for the afpacket source: add --source afpacket"})
     void badOptionIsAUsageErrorNamingIt(String option, String value, String expected) {
         CommandResult result = CommandResult.execute("capture", "--iface", "lo", "--group", "239.1.1.1:5000", "--ring",
             "/dev/shm/ringcap-capture-command-test-never-created.ring", option, value);
