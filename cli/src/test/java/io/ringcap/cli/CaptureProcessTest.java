@@ -125,6 +125,41 @@ class CaptureProcessTest {
     }
 
     @Test
+    void udpCapturesWithoutAnyPrivilege() throws Exception {
+        Path setpriv = Path.of("/usr/bin/setpriv");
+        assumeTrue(Files.isExecutable(setpriv), "needs setpriv (util-linux) to run the capture as nobody");
+        Path classes = Files.createTempDirectory("ringcap-capture-process-test-classes");
+        try {
+            // ip netns exec (root) enters the receiver's namespace, setpriv becomes nobody with no capability
+            // at all, and only then does the JVM start: the capture never had a privilege to drop.
+            List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", network.receiver().namespace(),
+                setpriv.toString(), "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--inh-caps=-all",
+                "--bounding-set=-all"));
+            command.addAll(javaCommandWith(readableByAll(classes), "capture", "--iface",
+                TestNetwork.RECEIVER_INTERFACE, "--group", "239.1.1.1:5000", "--ring", ring.toString(), "--size", "64m",
+                "--idle", "park", "--json"));
+            Process capture = new ProcessBuilder(command).redirectError(errors.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                awaitLine(capture, "ringcap: capturing");
+                assertThat(Files.readString(errors)).as("auto, without privilege")
+                    .contains("ringcap: source udp: no CAP_NET_RAW");
+                // ip and setpriv exec what follows them: the process is the JVM.
+                assertThat(threadStatus(capture.pid()))
+                    .allSatisfy(status -> assertThat(status).contains("CapEff:\t0000000000000000")
+                        .containsPattern("\\nUid:\\t65534\\t"));
+                sendThenStop(capture);
+            } finally {
+                capture.destroyForcibly();
+            }
+            JsonNode last = statusLines().getLast();
+            assertThat(last.get("captured").asLong()).as(Files.readString(errors)).isEqualTo(PACKETS);
+        } finally {
+            deleteTree(classes);
+        }
+    }
+
+    @Test
     void ringcapFilterFromAnotherProcessChangesWhatARunningAfxdpCaptureTakes() throws Exception {
         String namespace = network.receiver().namespace();
         Process capture = new ProcessBuilder(javaCommand("capture", "--netns", namespace, "--iface",
