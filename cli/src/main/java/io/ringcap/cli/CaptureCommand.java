@@ -371,7 +371,8 @@ final class CaptureCommand implements Callable<Integer> {
     /** Everything wrong with the command line is a usage error (exit 2), found before anything starts. */
     private void checkArguments() {
         if (size != null && !RingDescriptor.isValidCapacity(size)) {
-            throw usage("--size " + Sizes.format(size) + " is not a power of two between "
+            // As ringcap ring create: a size the ring refuses is a failure (exit 1), not a malformed argument.
+            throw new CommandFailure("--size " + Sizes.format(size) + " is not a power of two between "
                 + Sizes.format(RingDescriptor.MIN_CAPACITY) + " and " + Sizes.format(RingDescriptor.MAX_CAPACITY)
                 + ": use e.g. 64m, 1g or 8g");
         }

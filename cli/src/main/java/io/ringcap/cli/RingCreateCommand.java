@@ -8,7 +8,6 @@ import io.ringcap.ring.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -45,9 +44,10 @@ final class RingCreateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        // A size that can never be a ring is a bad argument: refuse it before touching the file system.
+        // The ring refuses a size it can never have, before anything touches the file system: a failure (exit 1)
+        // like the ring's other refusals (not a multiple of the huge page, no permission), as the ring issue asks.
         if (!RingDescriptor.isValidCapacity(size)) {
-            throw new ParameterException(spec.commandLine(), "--size " + size + " (" + Sizes.format(size)
+            throw new CommandFailure("--size " + size + " (" + Sizes.format(size)
                 + ") is not a power of two between " + Sizes.format(RingDescriptor.MIN_CAPACITY) + " and "
                 + Sizes.format(RingDescriptor.MAX_CAPACITY) + ": use e.g. 64m, 1g or 8g");
         }

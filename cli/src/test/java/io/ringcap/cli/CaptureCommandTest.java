@@ -54,10 +54,10 @@ class CaptureCommandTest {
     }
 
     @Test
-    void aRingSizeThatIsNotAPowerOfTwoIsAUsageError() {
+    void aRingSizeThatIsNotAPowerOfTwoIsRefusedWithExit1() {
         CommandResult result = CommandResult.execute("capture", "--iface", "lo", "--group", "239.1.1.1:5000", "--ring",
             NEVER_CREATED.toString(), "--size", "3g");
-        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
         assertThat(result.err()).contains("--size 3 GiB is not a power of two");
         assertThat(Files.exists(NEVER_CREATED)).isFalse();
     }

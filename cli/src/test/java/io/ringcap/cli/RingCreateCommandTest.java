@@ -34,12 +34,12 @@ class RingCreateCommandTest {
     }
 
     @Test
-    void sizeThatIsNotAPowerOfTwoIsAUsageErrorAndCreatesNothing() {
+    void sizeThatIsNotAPowerOfTwoIsRefusedWithExit1AndCreatesNothing() {
         Path path = directory.resolve("a.ring");
 
         CommandResult result = CommandResult.execute("ring", "create", path.toString(), "--size", "100");
 
-        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).startsWith("ringcap: --size 100 (100 B) is not a power of two between 64 KiB and 64 TiB");
         assertThat(path).doesNotExist();
     }
