@@ -91,7 +91,8 @@ final class RecordingFile {
         MemorySegment ring = record.buffer();
         long frameOffset = record.frameOffset();
         int capturedLength = record.capturedLength();
-        writer.writePacket(interfaceId, timestampNanos, ring, frameOffset, capturedLength, originalLength, 0);
+        writer.writePacket(interfaceId, timestampNanos, ring, frameOffset, capturedLength, originalLength,
+            InboundFrameFlags.of(ring, frameOffset, capturedLength));
         long destination = UdpDestination.of(ring, frameOffset, capturedLength);
         // Read-then-validate after copying straight out of the ring into the file's buffer: one copy, not two.
         if (!record.isIntact()) {
@@ -116,8 +117,8 @@ final class RecordingFile {
         writer.writeInterfaceStatistics(interfaceId, timestampNanos, startNanos, PcapngWriter.UNKNOWN,
             PcapngWriter.UNKNOWN, PcapngWriter.UNKNOWN, lost + dropCount, comment);
         long at = writer.bytesWritten();
-        writer.writePacket(interfaceId, timestampNanos, gapFrame, 0, capturedLength, originalLength, 0, dropCount,
-            comment);
+        writer.writePacket(interfaceId, timestampNanos, gapFrame, 0, capturedLength, originalLength,
+            InboundFrameFlags.of(gapFrame, 0, capturedLength), dropCount, comment);
         lost += dropCount;
         counted(at, timestampNanos, UdpDestination.of(gapFrame, 0, capturedLength), capturedLength);
         return true;

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 /** Reads recordings back with the pcap module's reader, for comparing with what was written. */
 final class Recordings {
     /** A packet as read back, with the drop count and comments its EPB carried. */
-    record Packet(String file, long timestampNanos, byte[] data, long dropCount, List<String> comments) {
+    record Packet(String file, long timestampNanos, byte[] data, long dropCount, List<String> comments, int flags) {
         /** What must survive recording and extraction: the timestamp and the bytes. */
         Key key() {
             return new Key(timestampNanos, java.nio.ByteBuffer.wrap(data));
@@ -50,7 +50,7 @@ final class Recordings {
             while (reader.next()) {
                 PacketView p = reader.packet();
                 packets.add(new Packet(file.getFileName().toString(), p.timestampNanos(), p.data().toArray(
-                    java.lang.foreign.ValueLayout.JAVA_BYTE), p.dropCount(), p.comments()));
+                    java.lang.foreign.ValueLayout.JAVA_BYTE), p.dropCount(), p.comments(), p.flags()));
             }
         }
         return packets;

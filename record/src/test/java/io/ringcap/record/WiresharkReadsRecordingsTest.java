@@ -42,8 +42,12 @@ class WiresharkReadsRecordingsTest {
         List<Path> files = Recordings.files(out);
         assertThat(files).hasSizeGreaterThan(1);
         for (Path file : files) {
-            List<String> ours = Recordings.read(file).stream().map(p -> secondsDotNanos(p.timestampNanos())).toList();
-            Wireshark.Run tshark = Wireshark.run("tshark", "-r", file.toString(), "-T", "fields", "-e", "frame.time_epoch");
+            // epb_flags 0x9: inbound, reception type multicast (TestFrames' destination has the group bit set).
+            List<String> ours = Recordings.read(file).stream()
+                .map(p -> secondsDotNanos(p.timestampNanos()) + "\t" + String.format("0x%08x", p.flags())).toList();
+            assertThat(ours).allSatisfy(line -> assertThat(line).endsWith("\t0x00000009"));
+            Wireshark.Run tshark = Wireshark.run("tshark", "-r", file.toString(), "-T", "fields", "-e", "frame.time_epoch",
+                "-e", "frame.packet_flags");
             assertThat(tshark.exitCode()).as(tshark.err()).isZero();
             assertThat(tshark.out().lines().toList()).isEqualTo(ours);
             Wireshark.Run capinfos = Wireshark.run("capinfos", "-M", file.toString());
