@@ -64,6 +64,24 @@ final class OptionCursor {
         return code;
     }
 
+    /**
+     * Where what follows the walk starts once {@link #next()} returned false: past the end marker if the walk
+     * stopped at one. A Name Resolution Block's options follow its records so.
+     */
+    long following() {
+        return end - position >= OPTION_HEADER_LENGTH ? position + OPTION_HEADER_LENGTH : position;
+    }
+
+    /** The value's bytes from {@code from}, as a copy. */
+    byte[] bytes(final int from, final int to) {
+        return segment.asSlice(valueOffset + from, to - from).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /** The value's byte at {@code index}. */
+    byte byteAt(final int index) {
+        return segment.get(ValueLayout.JAVA_BYTE, valueOffset + index);
+    }
+
     int length() {
         return length;
     }

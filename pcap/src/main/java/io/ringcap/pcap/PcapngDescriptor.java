@@ -35,6 +35,10 @@ package io.ringcap.pcap;
  *                            20 captured length        16 timestamp, low 32 bits
  *                            24 original length        20 options
  *                            28 data; options
+ *
+ *  Name Resolution Block
+ *   8 records, each like an option: type, length, value (an address, then NUL-terminated
+ *     names), ended by a record of type 0; then options
  * </pre>
  *
  * Options are a list of (code: 16 bits, length: 16 bits, value padded to 4 bytes), ended by
@@ -133,6 +137,18 @@ public final class PcapngDescriptor {
     public static final int TSRESOL_DEFAULT = 6;
     /** Set in {@code if_tsresol} when the rest is a power of two, not of ten. */
     public static final int TSRESOL_BINARY_FLAG = 0x80;
+
+    /** Name Resolution Block: records (type 16 bits, length 16 bits, value padded to 4) from offset 8, ended by this. */
+    public static final int NRB_RECORD_END = 0;
+    /** Value: an IPv4 address (4 bytes), then one or more NUL-terminated names. */
+    public static final int NRB_RECORD_IPV4 = 1;
+    /** Value: an IPv6 address (16 bytes), then one or more NUL-terminated names. */
+    public static final int NRB_RECORD_IPV6 = 2;
+    /** Value: an EUI-48 (MAC) address (6 bytes), then one or more NUL-terminated names. */
+    public static final int NRB_RECORD_EUI48 = 3;
+    /** Value: an EUI-64 address (8 bytes), then one or more NUL-terminated names. */
+    public static final int NRB_RECORD_EUI64 = 4;
+    public static final int NRB_RECORDS_OFFSET = 8;
 
     public static final int EPB_FLAGS = 2;
     public static final int EPB_HASH = 3;

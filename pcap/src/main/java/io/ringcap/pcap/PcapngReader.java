@@ -6,6 +6,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -13,9 +14,9 @@ import java.util.List;
 /**
  * Streams a pcapng file block by block: several sections of either byte order, each resetting
  * the interfaces; Enhanced, Simple and (obsolete) Packet Blocks; interfaces of any link type and
- * {@code if_tsresol} (powers of ten and of two) with {@code if_tsoffset}; Interface Statistics.
- * Name Resolution, Decryption Secrets, custom and unknown blocks are framed, checked and
- * skipped. Open one through {@link PacketReader#open}.
+ * {@code if_tsresol} (powers of ten and of two) with {@code if_tsoffset}; Interface Statistics;
+ * Name Resolution ({@link #resolvedNames()}). Decryption Secrets, custom and unknown blocks are
+ * framed, checked and skipped. Open one through {@link PacketReader#open}.
  *
  * <p>A section whose major version is not 1 cannot be interpreted, but the block frame is common
  * to every version: the reader skips the section's blocks up to the next Section Header Block,
@@ -26,6 +27,8 @@ import java.util.List;
 public final class PcapngReader implements PacketReader {
     /** The most interfaces one section may describe; far more than any capture has. */
     public static final int MAX_INTERFACES = 65_536;
+    /** The most name resolution records kept per section; the rest are counted in a warning. */
+    public static final int MAX_RESOLVED_NAMES = 100_000;
     private static final int MAX_WARNINGS = 64;
     private static final BlockObserver NO_OBSERVER = (type, offset, length) -> { };
 
@@ -36,6 +39,8 @@ public final class PcapngReader implements PacketReader {
     private final List<CaptureInterface> interfaces = new ArrayList<>();
     private final List<TimestampScale> scales = new ArrayList<>();
     private final List<InterfaceStatistics> statistics = new ArrayList<>();
+    private final List<ResolvedName> resolvedNames = new ArrayList<>();
+    private long namesNotKept;
     private final List<String> warnings = new ArrayList<>();
     private BlockObserver observer = NO_OBSERVER;
     private ByteOrderLayouts layouts;
@@ -146,6 +151,8 @@ public final class PcapngReader implements PacketReader {
         interfaces.clear();
         scales.clear();
         statistics.clear();
+        resolvedNames.clear();
+        namesNotKept = 0;
         skippingSection = major != VERSION_MAJOR;
         if (skippingSection) {
             skippedSections++;
@@ -194,6 +201,10 @@ public final class PcapngReader implements PacketReader {
             }
             case INTERFACE_STATISTICS_BLOCK -> {
                 readStatistics(length);
+                yield false;
+            }
+            case NAME_RESOLUTION_BLOCK -> {
+                readNameResolution(length);
                 yield false;
             }
             default -> false;
@@ -338,6 +349,62 @@ public final class PcapngReader implements PacketReader {
             counts[ISB_OSDROP - ISB_IFRECV], counts[ISB_USRDELIV - ISB_IFRECV], comments));
     }
 
+    /**
+     * Records are walked like options (type, length, padded value, a type-0 record at the end), then the
+     * block's own options. Unknown record types are skipped, as the spec asks.
+     */
+    private void readNameResolution(final int length) throws PcapFormatException {
+        requireLength(NAME_RESOLUTION_BLOCK, length, NRB_RECORDS_OFFSET + Integer.BYTES);
+        resetOptions(input.start() + NRB_RECORDS_OFFSET, length);
+        while (options.next()) {
+            final ResolvedName.AddressType type = switch (options.code()) {
+                case NRB_RECORD_IPV4 -> ResolvedName.AddressType.IPV4;
+                case NRB_RECORD_IPV6 -> ResolvedName.AddressType.IPV6;
+                case NRB_RECORD_EUI48 -> ResolvedName.AddressType.EUI48;
+                case NRB_RECORD_EUI64 -> ResolvedName.AddressType.EUI64;
+                default -> null;
+            };
+            if (type == null) {
+                continue;
+            }
+            final List<String> names = names(type);
+            if (names.isEmpty()) {
+                throw new PcapFormatException(options.fileOffset(), "name resolution record of type " + options.code()
+                    + " has " + options.length() + " bytes: its " + type.bytes + "-byte address and no name");
+            }
+            if (resolvedNames.size() < MAX_RESOLVED_NAMES) {
+                resolvedNames.add(new ResolvedName(type, options.bytes(0, type.bytes), names));
+            } else if (namesNotKept++ == 0) {
+                warn("section at byte offset " + section.fileOffset() + " has more than " + MAX_RESOLVED_NAMES
+                    + " name resolution records: the rest were not kept");
+            }
+        }
+        final int optionsStart = (int) options.following();
+        resetOptions(optionsStart, length);
+        while (options.next()) {
+            // ns_dnsname, ns_dnsIP4addr, ns_dnsIP6addr, comments: checked to lie within the block, not kept.
+        }
+    }
+
+    /** The NUL-separated names after the record's address; empty names are left out. */
+    private List<String> names(final ResolvedName.AddressType type) throws PcapFormatException {
+        if (options.length() < type.bytes) {
+            throw new PcapFormatException(options.fileOffset(), "name resolution record of type " + options.code()
+                + " has " + options.length() + " bytes, too few for its " + type.bytes + "-byte address");
+        }
+        final List<String> names = new ArrayList<>(1);
+        int nameStart = type.bytes;
+        for (int i = type.bytes; i <= options.length(); i++) {
+            if (i == options.length() || options.byteAt(i) == 0) {
+                if (i > nameStart) {
+                    names.add(new String(options.bytes(nameStart, i), StandardCharsets.UTF_8));
+                }
+                nameStart = i + 1;
+            }
+        }
+        return names;
+    }
+
     private long timestampNanos(final int interfaceId, final long ticks, final long fileOffset)
         throws PcapFormatException {
         final TimestampScale scale = scales.get(interfaceId);
@@ -405,6 +472,14 @@ public final class PcapngReader implements PacketReader {
      */
     public InterfaceStatistics statistics(final int interfaceId) {
         return statistics.get(interfaceId);
+    }
+
+    /**
+     * @return the Name Resolution records read so far in the current section, in file order (the first
+     *         {@value #MAX_RESOLVED_NAMES}; a warning says if there were more).
+     */
+    public List<ResolvedName> resolvedNames() {
+        return Collections.unmodifiableList(resolvedNames);
     }
 
     /** @return sections skipped because their major version is not 1. */
