@@ -94,7 +94,7 @@ class RingcapLauncherTest {
     @Test
     void passesTheExitCodeAndOneLineErrorThrough(@TempDir Path workingDirectory) throws Exception {
         Run missing = launch(workingDirectory, "status", "missing.ring");
-        Run usage = launch(workingDirectory, "ring", "create", "a.ring", "--size", "100");
+        Run usage = launch(workingDirectory, "ring", "create", "a.ring", "--size", "garbage");
 
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err()).startsWith("ringcap: no ring at missing.ring").hasLineCount(1);
