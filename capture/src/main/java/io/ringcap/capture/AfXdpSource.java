@@ -80,6 +80,8 @@ public final class AfXdpSource implements PacketSource {
         List<String> warnings = new ArrayList<>();
         List<Integer> queues = config.queues().isEmpty() ? receiveQueues(interfaceName, warnings) : config.queues();
         Path pinDirectory = config.pinDirectoryFor(interfaceName);
+        // Compiled before the program is attached, so the first second of a fast feed finds the loop ready.
+        ReceiveLoopWarmUp.afxdp();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             mountBpfFileSystem(pinDirectory);
