@@ -70,7 +70,8 @@ final class XdpAttachment implements AutoCloseable {
                 deviceBound ? interfaceIndex : 0,
                 kfunc.isPresent() ? BpfLayouts.BPF_F_XDP_DEV_BOUND_ONLY : 0);
         } catch (LinuxException e) {
-            throw new CaptureException("cannot load the XDP program for " + interfaceName + ": " + e.getMessage(), e);
+            throw new CaptureException("cannot load the XDP program for " + interfaceName + ": " + e.getMessage()
+                + offloadHint(mode), e);
         }
         try {
             int linkFd = Bpf.createLink(programFd, interfaceIndex, BpfLayouts.BPF_XDP, mode.flags);
@@ -78,9 +79,17 @@ final class XdpAttachment implements AutoCloseable {
         } catch (LinuxException e) {
             Sockets.close(programFd);
             throw new CaptureException("cannot attach XDP in " + mode.name().toLowerCase() + " mode to "
-                + interfaceName + ": " + e.getMessage()
-                + (mode == XdpMode.OFFLOAD ? " (only NICs such as Netronome's run XDP offloaded)" : ""), e);
+                + interfaceName + ": " + e.getMessage() + offloadHint(mode), e);
         }
+    }
+
+    /**
+     * Offload runs the program on the NIC, which only Netronome's NICs do, and even there a program that
+     * redirects to AF_XDP sockets cannot be offloaded: the kernel refuses it at load or attach.
+     */
+    private static String offloadHint(XdpMode mode) {
+        return mode == XdpMode.OFFLOAD ? " (offload mode runs XDP on the NIC: only NICs such as Netronome's do, and"
+            + " not for a program that redirects to AF_XDP sockets; use --xdp-mode native or generic)" : "";
     }
 
     /** Detaches the program (closing the link) and releases it. */

@@ -278,6 +278,19 @@ class AfXdpCaptureTest {
     }
 
     @Test
+    void offloadModeIsRefusedOnVethSayingWhyAndLeavesNothingBehind() {
+        AfXdpConfig config = config(XdpMode.OFFLOAD);
+        assertThatThrownBy(() -> network.receiver().call(() -> open(CAPTURED, config)))
+            .isInstanceOf(CaptureException.class)
+            .hasMessageContaining("veth-rx")
+            .hasMessageContaining("offload mode runs XDP on the NIC: only NICs such as Netronome's do");
+        assertThat(config.pinDirectory().resolve(XdpFilterTable.PIN_NAME)).doesNotExist();
+        try (AfXdpSource source = network.receiver().call(() -> open(CAPTURED, config(XdpMode.NATIVE)))) {
+            assertThat(source.mode()).as("nothing was left attached: native mode attaches").isEqualTo(XdpMode.NATIVE);
+        }
+    }
+
+    @Test
     void autoModeIsNativeOnVethAndTheTimestampSourceIsTai() {
         try (AfXdpSource source = network.receiver().call(() -> open(CAPTURED, config(XdpMode.AUTO)))) {
             assertThat(source.mode()).isEqualTo(XdpMode.NATIVE);

@@ -204,6 +204,9 @@ final class CaptureCommand implements Callable<Integer> {
         if (target != null) {
             opened.entrustCloseTo(target);
             become(target);
+        } else if (Capabilities.ofCurrentThread().effective() != 0) {
+            warn(err, "the capture keeps its capabilities while it runs: --user nobody (or another user) gives them"
+                + " all up, on every thread, once set-up is done");
         }
         CountDownLatch reported = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("ringcap-capture-stop").unstarted(() -> {

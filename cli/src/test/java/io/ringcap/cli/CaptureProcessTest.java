@@ -80,6 +80,8 @@ class CaptureProcessTest {
         });
         JsonNode last = lines.getLast();
         assertThat(last.get("stopped").asBoolean()).as("the last line says it stopped").isTrue();
+        assertThat(Files.readString(errors)).as("root without --user is told how to drop its privileges")
+            .contains("ringcap: warning: the capture keeps its capabilities while it runs: --user nobody");
         assertThat(last.get("captured").asLong()).isEqualTo(PACKETS);
         try (RingFile file = RingFile.openForReading(ring)) {
             assertThat(WriterStatus.of(file.header(), System.currentTimeMillis() * 1_000_000L, 1_000_000_000L))
@@ -118,6 +120,7 @@ class CaptureProcessTest {
             assertThat(last.get("stopped").asBoolean()).as(Files.readString(errors)).isTrue();
             assertThat(last.get("captured").asLong()).isEqualTo(PACKETS);
             assertThat(pin).as("unpinned at stop by nobody").doesNotExist();
+            assertThat(Files.readString(errors)).doesNotContain("keeps its capabilities");
         } finally {
             deleteTree(classes);
             deleteTree(pin.getParent());
