@@ -4,17 +4,14 @@ import io.ringcap.ring.TimestampSource;
 import io.ringcap.traffic.GroupAddress;
 import io.ringcap.traffic.TestNetwork;
 import io.ringcap.traffic.TrafficPlan;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The afpacket source on a veth pair between two network namespaces, with real multicast traffic. */
 class AfPacketCaptureTest {
@@ -26,28 +23,16 @@ class AfPacketCaptureTest {
     static final List<MulticastGroup> CAPTURED = List.of(MulticastGroup.parse("239.1.1.1:5000"),
         MulticastGroup.parse("239.1.1.2:5001"));
 
-    private static TestNetwork network;
-
-    @BeforeAll
-    static void createNetwork() {
-        Optional<String> why = TestNetwork.whyUnavailable();
-        assumeTrue(why.isEmpty(), () -> "needs root for network namespaces and AF_PACKET: " + why.orElse(""));
-        network = TestNetwork.create();
-    }
-
-    @AfterAll
-    static void deleteNetwork() {
-        if (network != null) {
-            network.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedTestNetwork NETWORK = new SharedTestNetwork(
+        "needs root for network namespaces and AF_PACKET");
 
     @Test
     void aMillionSequencedPacketsArriveWholeInOrderWithNanosecondKernelTimestamps() throws Exception {
         TrafficPlan plan = TrafficPlan.ofCount(TestNetwork.SENDER_INTERFACE, List.of(FIRST, SECOND), RATE, PAYLOAD, PACKETS);
-        try (NetworkCapture capture = NetworkCapture.start(network, 256L << 20, () -> open(PacketRingGeometry.DEFAULT),
+        try (NetworkCapture capture = NetworkCapture.start(NETWORK.get(), 256L << 20, () -> open(PacketRingGeometry.DEFAULT),
             new BusySpinIdleStrategy(), CaptureLoop.DEFAULT_POLL_LIMIT)) {
-            NetworkCapture.Sent sent = NetworkCapture.send(network, plan);
+            NetworkCapture.Sent sent = NetworkCapture.send(NETWORK.get(), plan);
             capture.drainAndStop(PACKETS);
 
             RingAudit audit = RingAudit.of(capture.ring, List.of(FIRST, SECOND), PAYLOAD, sent.startNanos(),
@@ -84,9 +69,9 @@ class AfPacketCaptureTest {
         GroupAddress otherGroup = GroupAddress.parse("239.1.1.3:5000");
         List<GroupAddress> all = List.of(FIRST, otherPort, SECOND, otherGroup);
         TrafficPlan plan = TrafficPlan.ofCount(TestNetwork.SENDER_INTERFACE, all, 100_000, PAYLOAD, 40_000);
-        try (NetworkCapture capture = NetworkCapture.start(network, 64L << 20, () -> open(PacketRingGeometry.DEFAULT),
-            new BusySpinIdleStrategy(), CaptureLoop.DEFAULT_POLL_LIMIT)) {
-            NetworkCapture.Sent sent = NetworkCapture.send(network, plan);
+        try (NetworkCapture capture = NetworkCapture.start(NETWORK.get(), 64L << 20,
+            () -> open(PacketRingGeometry.DEFAULT), new BusySpinIdleStrategy(), CaptureLoop.DEFAULT_POLL_LIMIT)) {
+            NetworkCapture.Sent sent = NetworkCapture.send(NETWORK.get(), plan);
             capture.drainAndStop(20_000);
 
             RingAudit audit = RingAudit.of(capture.ring, all, PAYLOAD, sent.startNanos(), sent.endNanos());
@@ -101,9 +86,9 @@ class AfPacketCaptureTest {
     void anUndersizedKernelRingAndASlowLoopShowAsExactKernelDrops() throws Exception {
         PacketRingGeometry tiny = new PacketRingGeometry(4096, 2, 2048, 1);
         TrafficPlan plan = TrafficPlan.ofCount(TestNetwork.SENDER_INTERFACE, List.of(FIRST), 50_000, PAYLOAD, 20_000);
-        try (NetworkCapture capture = NetworkCapture.start(network, 16L << 20, () -> open(tiny),
+        try (NetworkCapture capture = NetworkCapture.start(NETWORK.get(), 16L << 20, () -> open(tiny),
             new SleepingIdleStrategy(), 4)) {
-            NetworkCapture.Sent sent = NetworkCapture.send(network, plan);
+            NetworkCapture.Sent sent = NetworkCapture.send(NETWORK.get(), plan);
             capture.drainAndStop(20_000);
 
             RingAudit audit = RingAudit.of(capture.ring, List.of(FIRST), PAYLOAD, sent.startNanos(), sent.endNanos());
@@ -120,15 +105,15 @@ class AfPacketCaptureTest {
 
     @Test
     void hardwareTimestampsOnVethFailWhenRequiredAndFallBackWhenPreferred() {
-        assertThatThrownBy(() -> network.receiver().call(() -> AfPacketSource.open(TestNetwork.RECEIVER_INTERFACE,
+        assertThatThrownBy(() -> NETWORK.get().receiver().call(() -> AfPacketSource.open(TestNetwork.RECEIVER_INTERFACE,
                 CAPTURED, PacketRingGeometry.DEFAULT, HardwareTimestamping.REQUIRE)))
             .isInstanceOf(CaptureException.class)
             .hasMessageContaining("interface veth-rx cannot timestamp packets in hardware")
             .hasMessageContaining("SIOCSHWTSTAMP")
             .hasMessageContaining("--hw-timestamps=prefer");
 
-        try (AfPacketSource source = network.receiver().call(() -> AfPacketSource.open(TestNetwork.RECEIVER_INTERFACE,
-            CAPTURED, PacketRingGeometry.DEFAULT, HardwareTimestamping.PREFER))) {
+        try (AfPacketSource source = NETWORK.get().receiver().call(() -> AfPacketSource.open(
+            TestNetwork.RECEIVER_INTERFACE, CAPTURED, PacketRingGeometry.DEFAULT, HardwareTimestamping.PREFER))) {
             assertThat(source.timestampSource()).isEqualTo(TimestampSource.KERNEL);
             assertThat(source.warnings()).anySatisfy(warning ->
                 assertThat(warning).contains("cannot timestamp packets in hardware").contains("using kernel software"));
@@ -137,7 +122,7 @@ class AfPacketCaptureTest {
 
     @Test
     void anUnknownInterfaceIsNamedInTheError() {
-        assertThatThrownBy(() -> network.receiver().call(() -> AfPacketSource.open("nosuch0", CAPTURED,
+        assertThatThrownBy(() -> NETWORK.get().receiver().call(() -> AfPacketSource.open("nosuch0", CAPTURED,
                 PacketRingGeometry.DEFAULT, HardwareTimestamping.OFF)))
             .isInstanceOf(CaptureException.class)
             .hasMessageContaining("no network interface 'nosuch0'");
@@ -152,7 +137,7 @@ class AfPacketCaptureTest {
     void theSourceJoinsEveryGroupOnTheInterfaceAndLeavesThemWhenClosed() {
         // 239.1.1.1 and 239.1.1.2 as /proc/net/igmp writes them: the address's bytes as one little-endian hex int.
         List<String> captured = List.of("010101EF", "020101EF");
-        AfPacketSource source = network.receiver().call(() -> open(PacketRingGeometry.DEFAULT));
+        AfPacketSource source = NETWORK.get().receiver().call(() -> open(PacketRingGeometry.DEFAULT));
         try {
             assertThat(joinedGroups()).as("groups joined on " + TestNetwork.RECEIVER_INTERFACE)
                 .containsAll(captured);
@@ -164,7 +149,7 @@ class AfPacketCaptureTest {
 
     /** The groups the receiver's interface has joined, from its namespace's /proc/net/igmp. */
     private static List<String> joinedGroups() {
-        List<String> lines = network.receiver().call(() -> java.nio.file.Files.readAllLines(
+        List<String> lines = NETWORK.get().receiver().call(() -> java.nio.file.Files.readAllLines(
             java.nio.file.Path.of("/proc/thread-self/net/igmp")));
         List<String> groups = new java.util.ArrayList<>();
         boolean receiver = false;

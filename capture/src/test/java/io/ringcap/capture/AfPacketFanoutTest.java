@@ -3,17 +3,14 @@ package io.ringcap.capture;
 import io.ringcap.traffic.GroupAddress;
 import io.ringcap.traffic.TestNetwork;
 import io.ringcap.traffic.TrafficPlan;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Two afpacket captures, each with its own ring, sharing one interface's packets through a PACKET_FANOUT group. */
 class AfPacketFanoutTest {
@@ -23,21 +20,9 @@ class AfPacketFanoutTest {
     private static final List<MulticastGroup> GROUPS = FLOWS.stream()
         .map(flow -> MulticastGroup.parse(flow.toString())).toList();
 
-    private static TestNetwork network;
-
-    @BeforeAll
-    static void createNetwork() {
-        Optional<String> why = TestNetwork.whyUnavailable();
-        assumeTrue(why.isEmpty(), () -> "needs root for network namespaces and AF_PACKET: " + why.orElse(""));
-        network = TestNetwork.create();
-    }
-
-    @AfterAll
-    static void deleteNetwork() {
-        if (network != null) {
-            network.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedTestNetwork NETWORK = new SharedTestNetwork(
+        "needs root for network namespaces and AF_PACKET");
 
     @Test
     void roundRobinSharesThePacketsOutNoneLostNoneTwice() throws Exception {
@@ -70,8 +55,8 @@ class AfPacketFanoutTest {
 
     @Test
     void aMemberInAnotherModeIsRefusedSayingWhy() {
-        try (AfPacketSource first = network.receiver().call(AfPacketFanoutTest::open);
-             AfPacketSource second = network.receiver().call(AfPacketFanoutTest::open)) {
+        try (AfPacketSource first = NETWORK.get().receiver().call(AfPacketFanoutTest::open);
+             AfPacketSource second = NETWORK.get().receiver().call(AfPacketFanoutTest::open)) {
             first.joinFanout(FanoutGroup.parse("7703:hash"));
             assertThatThrownBy(() -> second.joinFanout(FanoutGroup.parse("7703:lb")))
                 .isInstanceOf(CaptureException.class)
@@ -87,7 +72,7 @@ class AfPacketFanoutTest {
     private static Members sendToTwoMembers(FanoutGroup group) throws InterruptedException {
         TrafficPlan plan = TrafficPlan.ofCount(TestNetwork.SENDER_INTERFACE, FLOWS, 50_000, PAYLOAD, 40_000);
         try (NetworkCapture one = start(group); NetworkCapture two = start(group)) {
-            NetworkCapture.Sent sent = NetworkCapture.send(network, plan);
+            NetworkCapture.Sent sent = NetworkCapture.send(NETWORK.get(), plan);
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (one.header().recordsWritten() + two.header().recordsWritten() < 40_000
                 && System.nanoTime() < deadline) {
@@ -102,7 +87,7 @@ class AfPacketFanoutTest {
     }
 
     private static NetworkCapture start(FanoutGroup group) {
-        return NetworkCapture.start(network, 64L << 20, () -> {
+        return NetworkCapture.start(NETWORK.get(), 64L << 20, () -> {
             AfPacketSource source = open();
             source.joinFanout(group);
             return source;

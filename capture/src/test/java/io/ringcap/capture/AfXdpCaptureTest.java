@@ -6,9 +6,8 @@ import io.ringcap.ring.TimestampSource;
 import io.ringcap.traffic.GroupAddress;
 import io.ringcap.traffic.TestNetwork;
 import io.ringcap.traffic.TrafficPlan;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -24,7 +23,6 @@ import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,21 +40,9 @@ class AfXdpCaptureTest {
         MulticastGroup.parse("239.1.1.2:5001"));
     private static final AtomicInteger PINS = new AtomicInteger();
 
-    private static TestNetwork network;
-
-    @BeforeAll
-    static void createNetwork() {
-        Optional<String> why = TestNetwork.whyUnavailable();
-        assumeTrue(why.isEmpty(), () -> "needs root for network namespaces, XDP and AF_XDP: " + why.orElse(""));
-        network = TestNetwork.create();
-    }
-
-    @AfterAll
-    static void deleteNetwork() {
-        if (network != null) {
-            network.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedTestNetwork NETWORK = new SharedTestNetwork(
+        "needs root for network namespaces, XDP and AF_XDP");
 
     /** A pin directory of this test's own, so that tests and other captures never share a filter. */
     static AfXdpConfig config(XdpMode mode) {
@@ -75,9 +61,9 @@ class AfXdpCaptureTest {
         TrafficPlan plan = TrafficPlan.ofCount(TestNetwork.SENDER_INTERFACE, List.of(FIRST, SECOND), RATE, PAYLOAD,
             PACKETS);
         AfXdpConfig config = config(mode);
-        try (NetworkCapture capture = NetworkCapture.start(network, 256L << 20, () -> open(CAPTURED, config),
+        try (NetworkCapture capture = NetworkCapture.start(NETWORK.get(), 256L << 20, () -> open(CAPTURED, config),
             new BusySpinIdleStrategy(), CaptureLoop.DEFAULT_POLL_LIMIT)) {
-            NetworkCapture.Sent sent = NetworkCapture.send(network, plan);
+            NetworkCapture.Sent sent = NetworkCapture.send(NETWORK.get(), plan);
             capture.drainAndStop(PACKETS);
 
             RingAudit audit = RingAudit.of(capture.ring, List.of(FIRST, SECOND), PAYLOAD, sent.startNanos(),
@@ -116,19 +102,19 @@ class AfXdpCaptureTest {
         AfXdpConfig config = config(XdpMode.AUTO);
         TrafficPlan both = TrafficPlan.ofCount(TestNetwork.SENDER_INTERFACE, List.of(FIRST, SECOND), 50_000, PAYLOAD,
             10_000);
-        try (NetworkCapture capture = NetworkCapture.start(network, 64L << 20,
+        try (NetworkCapture capture = NetworkCapture.start(NETWORK.get(), 64L << 20,
             () -> open(List.of(MulticastGroup.parse("239.1.1.1:5000")), config), new BusySpinIdleStrategy(),
             CaptureLoop.DEFAULT_POLL_LIMIT);
              XdpFilterTable filter = XdpFilterTable.open(config.pinDirectory())) {
-            NetworkCapture.send(network, both);
+            NetworkCapture.send(NETWORK.get(), both);
             awaitRecords(capture, 5_000);
 
             assertThat(filter.add(FilterRule.parse("239.1.1.2:5001"))).isTrue();
-            NetworkCapture.send(network, both);
+            NetworkCapture.send(NETWORK.get(), both);
             awaitRecords(capture, 15_000);
 
             assertThat(filter.remove(FilterRule.parse("239.1.1.1:5000"))).isTrue();
-            NetworkCapture.send(network, both);
+            NetworkCapture.send(NETWORK.get(), both);
             awaitRecords(capture, 20_000);
             Thread.sleep(200);
 
@@ -140,8 +126,8 @@ class AfXdpCaptureTest {
 
     @Test
     void theHostsOwnTrafficStillFlowsWhileCapturing() throws Exception {
-        try (NetworkCapture capture = NetworkCapture.start(network, 16L << 20, () -> open(CAPTURED, config(XdpMode.AUTO)),
-            new BusySpinIdleStrategy(), CaptureLoop.DEFAULT_POLL_LIMIT)) {
+        try (NetworkCapture capture = NetworkCapture.start(NETWORK.get(), 16L << 20,
+            () -> open(CAPTURED, config(XdpMode.AUTO)), new BusySpinIdleStrategy(), CaptureLoop.DEFAULT_POLL_LIMIT)) {
             assertHostTrafficFlows();
             assertThat(capture.header().recordsWritten()).as("nothing of it captured").isZero();
         }
@@ -152,8 +138,8 @@ class AfXdpCaptureTest {
         Path pins = config(XdpMode.AUTO).pinDirectory();
         String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(javaCommand, "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
-            System.getProperty("java.class.path"), AfXdpCaptureChild.class.getName(), network.receiver().namespace(),
-            pins.toString()).redirectErrorStream(true).start();
+            System.getProperty("java.class.path"), AfXdpCaptureChild.class.getName(),
+            NETWORK.get().receiver().namespace(), pins.toString()).redirectErrorStream(true).start();
         try {
             String ready = new BufferedReader(new InputStreamReader(child.getInputStream())).readLine();
             assertThat(ready).as("the child's first line").startsWith("ready afxdp veth-rx");
@@ -176,7 +162,7 @@ class AfXdpCaptureTest {
 
     @Test
     void anUnknownInterfaceIsNamedInTheError() {
-        assertThatThrownBy(() -> network.receiver().call(() -> AfXdpSource.open("nosuch0", CAPTURED, List.of(),
+        assertThatThrownBy(() -> NETWORK.get().receiver().call(() -> AfXdpSource.open("nosuch0", CAPTURED, List.of(),
                 config(XdpMode.AUTO))))
             .isInstanceOf(CaptureException.class)
             .hasMessageContaining("no network interface 'nosuch0'");
@@ -184,19 +170,19 @@ class AfXdpCaptureTest {
 
     /** A ping and a UDP datagram to a port nobody captures, both answered by the receiver's own stack. */
     private static void assertHostTrafficFlows() throws Exception {
-        Process ping = network.sender().processBuilder("ping", "-c", "3", "-i", "0.2", "-W", "2",
-            network.receiver().address().getHostAddress()).redirectErrorStream(true).start();
+        Process ping = NETWORK.get().sender().processBuilder("ping", "-c", "3", "-i", "0.2", "-W", "2",
+            NETWORK.get().receiver().address().getHostAddress()).redirectErrorStream(true).start();
         String pingOutput = new String(ping.getInputStream().readAllBytes());
         assertThat(ping.waitFor()).as("ping from the sender: %s", pingOutput).isZero();
 
-        DatagramChannel listener = network.receiver().call(() ->
-            DatagramChannel.open().bind(new InetSocketAddress(network.receiver().address(),
+        DatagramChannel listener = NETWORK.get().receiver().call(() ->
+            DatagramChannel.open().bind(new InetSocketAddress(NETWORK.get().receiver().address(),
                 6000)));
         try (listener) {
-            network.sender().run(() -> {
+            NETWORK.get().sender().run(() -> {
                 try (DatagramChannel sender = DatagramChannel.open()) {
                     sender.send(ByteBuffer.wrap("still here".getBytes()),
-                        new InetSocketAddress(network.receiver().address(), 6000));
+                        new InetSocketAddress(NETWORK.get().receiver().address(), 6000));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -212,7 +198,7 @@ class AfXdpCaptureTest {
     }
 
     private static String xdpOnReceiver() throws Exception {
-        Process show = network.receiver().processBuilder("ip", "link", "show", TestNetwork.RECEIVER_INTERFACE)
+        Process show = NETWORK.get().receiver().processBuilder("ip", "link", "show", TestNetwork.RECEIVER_INTERFACE)
             .redirectErrorStream(true).start();
         String output = new String(show.getInputStream().readAllBytes());
         show.waitFor();
@@ -247,13 +233,13 @@ class AfXdpCaptureTest {
             AfXdpSource[] opened = new AfXdpSource[1];
             TrafficPlan plan = TrafficPlan.ofCount(TestNetwork.SENDER_INTERFACE, List.of(FIRST), 50_000, PAYLOAD,
                 10_000);
-            try (NetworkCapture capture = NetworkCapture.start(network, 64L << 20,
+            try (NetworkCapture capture = NetworkCapture.start(NETWORK.get(), 64L << 20,
                 () -> opened[0] = open(CAPTURED, config), new BusySpinIdleStrategy(), CaptureLoop.DEFAULT_POLL_LIMIT)) {
                 MemorySegment umem = opened[0].hotMemory().getFirst();
                 assertThat(opened[0].warnings()).noneSatisfy(warning -> assertThat(warning).contains("normal pages"));
                 assertThat(kernelPageSize(umem)).as("the UMEM's mapping in /proc/self/smaps").isEqualTo("2048 kB");
 
-                NetworkCapture.Sent sent = NetworkCapture.send(network, plan);
+                NetworkCapture.Sent sent = NetworkCapture.send(NETWORK.get(), plan);
                 capture.drainAndStop(10_000);
                 RingAudit audit = RingAudit.of(capture.ring, List.of(FIRST), PAYLOAD, sent.startNanos(),
                     sent.endNanos());
@@ -283,19 +269,19 @@ class AfXdpCaptureTest {
     @Test
     void offloadModeIsRefusedOnVethSayingWhyAndLeavesNothingBehind() {
         AfXdpConfig config = config(XdpMode.OFFLOAD);
-        assertThatThrownBy(() -> network.receiver().call(() -> open(CAPTURED, config)))
+        assertThatThrownBy(() -> NETWORK.get().receiver().call(() -> open(CAPTURED, config)))
             .isInstanceOf(CaptureException.class)
             .hasMessageContaining("veth-rx")
             .hasMessageContaining("offload mode runs XDP on the NIC: only NICs such as Netronome's do");
         assertThat(config.pinDirectory().resolve(XdpFilterTable.PIN_NAME)).doesNotExist();
-        try (AfXdpSource source = network.receiver().call(() -> open(CAPTURED, config(XdpMode.NATIVE)))) {
+        try (AfXdpSource source = NETWORK.get().receiver().call(() -> open(CAPTURED, config(XdpMode.NATIVE)))) {
             assertThat(source.mode()).as("nothing was left attached: native mode attaches").isEqualTo(XdpMode.NATIVE);
         }
     }
 
     @Test
     void autoModeIsNativeOnVethAndTheTimestampSourceIsTai() {
-        try (AfXdpSource source = network.receiver().call(() -> open(CAPTURED, config(XdpMode.AUTO)))) {
+        try (AfXdpSource source = NETWORK.get().receiver().call(() -> open(CAPTURED, config(XdpMode.AUTO)))) {
             assertThat(source.mode()).isEqualTo(XdpMode.NATIVE);
             assertThat(source.zeroCopy()).isFalse();
             assertThat(source.timestampSource()).isEqualTo(TimestampSource.XDP_TAI);

@@ -3,12 +3,11 @@ package io.ringcap.capture;
 import io.ringcap.traffic.GroupAddress;
 import io.ringcap.traffic.TestNetwork;
 import io.ringcap.traffic.TrafficPlan;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
-import java.util.Optional;
 
 import static io.ringcap.capture.AfXdpCaptureTest.CAPTURED;
 import static io.ringcap.capture.AfXdpCaptureTest.FIRST;
@@ -25,33 +24,25 @@ class AfXdpQueuesTest {
     private static final int QUEUES = 2;
     private static final int PACKETS = 20_000;
 
-    private static TestNetwork network;
+    @RegisterExtension
+    static final SharedTestNetwork NETWORK = new SharedTestNetwork(
+        "needs root for network namespaces, XDP and AF_XDP", QUEUES);
 
     @BeforeAll
-    static void createNetwork() {
-        Optional<String> why = TestNetwork.whyUnavailable();
-        assumeTrue(why.isEmpty(), () -> "needs root for network namespaces, XDP and AF_XDP: " + why.orElse(""));
+    static void checkMachine() {
         assumeTrue(Runtime.getRuntime().availableProcessors() >= QUEUES, "needs CPUs 0 and 1 to send on each queue");
-        network = TestNetwork.create(QUEUES);
-    }
-
-    @AfterAll
-    static void deleteNetwork() {
-        if (network != null) {
-            network.close();
-        }
     }
 
     @Test
     void everyQueueGetsASocketAndPacketsFromBothQueuesArriveWhole() throws Exception {
         AfXdpConfig everyQueue = config(List.of());
         AfXdpSource[] opened = new AfXdpSource[1];
-        try (NetworkCapture capture = NetworkCapture.start(network, 64L << 20, () -> opened[0] = open(everyQueue),
+        try (NetworkCapture capture = NetworkCapture.start(NETWORK.get(), 64L << 20, () -> opened[0] = open(everyQueue),
             new BusySpinIdleStrategy(), CaptureLoop.DEFAULT_POLL_LIMIT)) {
             assertThat(opened[0].description()).contains(" queues 0,1 ");
             assertThat(opened[0].hotMemory()).as("a UMEM and three rings per queue").hasSize(4 * QUEUES);
-            NetworkCapture.Sent first = NetworkCapture.send(network, plan(FIRST), 0);
-            NetworkCapture.Sent second = NetworkCapture.send(network, plan(SECOND), 1);
+            NetworkCapture.Sent first = NetworkCapture.send(NETWORK.get(), plan(FIRST), 0);
+            NetworkCapture.Sent second = NetworkCapture.send(NETWORK.get(), plan(SECOND), 1);
             capture.drainAndStop(2L * PACKETS);
 
             RingAudit audit = RingAudit.of(capture.ring, List.of(FIRST, SECOND), PAYLOAD, first.startNanos(),
@@ -68,11 +59,11 @@ class AfXdpQueuesTest {
     void aSocketOnQueueOneAloneTakesQueueOnesPacketsAndQueueZerosGoToTheKernel() throws Exception {
         AfXdpConfig queueOne = config(List.of(1));
         AfXdpSource[] opened = new AfXdpSource[1];
-        try (NetworkCapture capture = NetworkCapture.start(network, 64L << 20, () -> opened[0] = open(queueOne),
+        try (NetworkCapture capture = NetworkCapture.start(NETWORK.get(), 64L << 20, () -> opened[0] = open(queueOne),
             new BusySpinIdleStrategy(), CaptureLoop.DEFAULT_POLL_LIMIT)) {
             assertThat(opened[0].description()).contains(" queues 1 ");
-            NetworkCapture.Sent onQueueOne = NetworkCapture.send(network, plan(FIRST), 1);
-            NetworkCapture.send(network, plan(SECOND), 0);
+            NetworkCapture.Sent onQueueOne = NetworkCapture.send(NETWORK.get(), plan(FIRST), 1);
+            NetworkCapture.send(NETWORK.get(), plan(SECOND), 0);
             capture.drainAndStop(PACKETS);
 
             RingAudit audit = RingAudit.of(capture.ring, List.of(FIRST, SECOND), PAYLOAD, onQueueOne.startNanos(),

@@ -5,16 +5,13 @@ import io.ringcap.ring.TimestampSource;
 import io.ringcap.traffic.GroupAddress;
 import io.ringcap.traffic.TestNetwork;
 import io.ringcap.traffic.TrafficPlan;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The udp source on the veth pair: synthesized frames, kernel timestamps, only the groups asked for. */
 class UdpSourceTest {
@@ -24,31 +21,19 @@ class UdpSourceTest {
     static final GroupAddress SECOND = GroupAddress.parse("239.2.2.2:6001");
     static final GroupAddress OTHER_PORT = GroupAddress.parse("239.2.2.1:6002");
 
-    private static TestNetwork network;
-
-    @BeforeAll
-    static void createNetwork() {
-        Optional<String> why = TestNetwork.whyUnavailable();
-        assumeTrue(why.isEmpty(), () -> "needs root to create network namespaces: " + why.orElse(""));
-        network = TestNetwork.create();
-    }
-
-    @AfterAll
-    static void deleteNetwork() {
-        if (network != null) {
-            network.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedTestNetwork NETWORK = new SharedTestNetwork(
+        "needs root to create network namespaces");
 
     @Test
     void datagramsArriveAsSynthesizedFramesWithKernelNanosecondTimestamps() throws Exception {
         List<GroupAddress> sent = List.of(FIRST, OTHER_PORT, SECOND);
         TrafficPlan plan = TrafficPlan.ofCount(TestNetwork.SENDER_INTERFACE, sent, 100_000, PAYLOAD, PACKETS * 3 / 2);
-        try (NetworkCapture capture = NetworkCapture.start(network, 64L << 20,
+        try (NetworkCapture capture = NetworkCapture.start(NETWORK.get(), 64L << 20,
             () -> UdpSource.open(TestNetwork.RECEIVER_INTERFACE, List.of(MulticastGroup.parse("239.2.2.1:6000"),
                 MulticastGroup.parse("239.2.2.2:6001")), HardwareTimestamping.OFF),
             new BusySpinIdleStrategy(), CaptureLoop.DEFAULT_POLL_LIMIT)) {
-            NetworkCapture.Sent report = NetworkCapture.send(network, plan);
+            NetworkCapture.Sent report = NetworkCapture.send(NETWORK.get(), plan);
             capture.drainAndStop(PACKETS);
 
             RingAudit audit = RingAudit.of(capture.ring, sent, PAYLOAD, report.startNanos(), report.endNanos());
