@@ -91,6 +91,8 @@ public final class AfPacketSource implements PacketSource {
         HardwareTimestamping hardwareTimestamping) {
         ClassicBpfProgram filter = GroupFilter.program(groups);
         int interfaceIndex = interfaceIndex(interfaceName);
+        // Compiled before the socket is bound, so the first second of a fast feed finds the loop ready.
+        ReceiveLoopWarmUp.afpacket();
         List<String> warnings = new ArrayList<>();
         int fd;
         try {

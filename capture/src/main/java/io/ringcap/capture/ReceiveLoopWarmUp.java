@@ -5,6 +5,8 @@ import io.ringcap.ring.RingWriter;
 import io.ringcap.ring.TimestampSource;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs a source's receive loop over kernel rings played in plain memory, into a scratch ring, until the JIT has
- * compiled it, before the first real packet arrives. Interpreted, the afxdp loop cannot keep up with a fast feed:
- * at 650k packets/s on veth, wire to disk with capture, recorder and both JVMs' compilers on one CPU, the first
- * second of traffic lost 47,000-215,000 packets while the loop was compiled under load, and none once it was
+ * compiled it, before the first real packet arrives. Interpreted, neither loop keeps up with a fast feed: at
+ * 650k packets/s of 1000-byte payloads on veth, wire to disk with capture, recorder and both JVMs' compilers on
+ * one CPU, the first second of traffic lost 47,000-215,000 packets with afxdp and 34,000-89,000 with afpacket
+ * (whose 64 MiB kernel ring holds ~95 ms of it) while the loop was compiled under load; none once it was
  * compiled in advance.
  */
 final class ReceiveLoopWarmUp {
@@ -39,6 +42,25 @@ final class ReceiveLoopWarmUp {
             for (int poll = 0; poll < POLLS; poll++) {
                 rings.receive(PACKETS_PER_POLL, FRAME_LENGTHS[poll & 1], poll, XdpMetadata.FLAG_TAI, true);
                 moved += socket.poll(ring.writer, PACKETS_PER_POLL, 0);
+                ring.writer.publish();
+            }
+        }
+        return moved;
+    }
+
+    /** Warms {@link TpacketV3Reader#poll} and the ring writer up; returns the packets it moved. */
+    static long afpacket() {
+        long moved = 0;
+        try (ScratchRing ring = new ScratchRing();
+             Arena arena = Arena.ofConfined();
+             InMemoryTpacketRing kernel = new InMemoryTpacketRing(new PacketRingGeometry(64 << 10, 16, 2048, 1))) {
+            MemorySegment frame = arena.allocate(FRAME_LENGTHS[1], Long.BYTES);
+            TpacketV3Reader reader = kernel.reader(0);
+            for (int poll = 0; poll < POLLS; poll++) {
+                int length = FRAME_LENGTHS[poll & 1];
+                kernel.receive(PACKETS_PER_POLL, frame, length, length, poll, 0, 0, 0);
+                kernel.retire();
+                moved += reader.poll(ring.writer, 2 * PACKETS_PER_POLL);
                 ring.writer.publish();
             }
         }
