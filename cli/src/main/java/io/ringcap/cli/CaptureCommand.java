@@ -371,7 +371,10 @@ final class CaptureCommand implements Callable<Integer> {
         }
     }
 
-    /** Everything wrong with the command line is a usage error (exit 2), found before anything starts. */
+    /**
+     * What is wrong with the command line, found before anything starts: a usage error (exit 2), but for a ring
+     * size the ring refuses, a failure (exit 1) as in {@code ringcap ring create}.
+     */
     private void checkArguments() {
         if (size != null && !RingDescriptor.isValidCapacity(size)) {
             // As ringcap ring create: a size the ring refuses is a failure (exit 1), not a malformed argument.

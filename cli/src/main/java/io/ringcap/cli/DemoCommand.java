@@ -362,7 +362,8 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void deleteTree(Path directory) throws IOException {
+    /** Deletes {@code directory} and everything below it; nothing if it does not exist. */
+    static void deleteTree(Path directory) throws IOException {
         if (!Files.exists(directory)) {
             return;
         }

@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -122,8 +121,8 @@ class CaptureProcessTest {
             assertThat(pin).as("unpinned at stop by nobody").doesNotExist();
             assertThat(Files.readString(errors)).doesNotContain("keeps its capabilities");
         } finally {
-            deleteTree(classes);
-            deleteTree(pin.getParent());
+            DemoCommand.deleteTree(classes);
+            DemoCommand.deleteTree(pin.getParent());
         }
     }
 
@@ -158,7 +157,7 @@ class CaptureProcessTest {
             JsonNode last = statusLines().getLast();
             assertThat(last.get("captured").asLong()).as(Files.readString(errors)).isEqualTo(PACKETS);
         } finally {
-            deleteTree(classes);
+            DemoCommand.deleteTree(classes);
         }
     }
 
@@ -274,17 +273,6 @@ class CaptureProcessTest {
             entries.add(to.toString());
         }
         return String.join(File.pathSeparator, entries);
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        }
     }
 
     /** The JSON status lines on stderr so far. */
