@@ -92,7 +92,7 @@ public final class AfPacketSource implements PacketSource {
         ClassicBpfProgram filter = GroupFilter.program(groups);
         int interfaceIndex = interfaceIndex(interfaceName);
         // Compiled before the socket is bound, so the first second of a fast feed finds the loop ready.
-        ReceiveLoopWarmUp.afpacket();
+        ReceiveLoopWarmUp.afpacketOnce();
         List<String> warnings = new ArrayList<>();
         int fd;
         try {

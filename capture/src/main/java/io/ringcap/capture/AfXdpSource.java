@@ -81,7 +81,7 @@ public final class AfXdpSource implements PacketSource {
         List<Integer> queues = config.queues().isEmpty() ? receiveQueues(interfaceName, warnings) : config.queues();
         Path pinDirectory = config.pinDirectoryFor(interfaceName);
         // Compiled before the program is attached, so the first second of a fast feed finds the loop ready.
-        ReceiveLoopWarmUp.afxdp();
+        ReceiveLoopWarmUp.afxdpOnce();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             mountBpfFileSystem(pinDirectory);

@@ -5,11 +5,12 @@ import io.ringcap.ring.RingWriter;
 import io.ringcap.ring.TimestampSource;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,8 +30,31 @@ final class ReceiveLoopWarmUp {
     private static final int[] FRAME_LENGTHS = {106, 1042};
     private static final Path SHM = Path.of("/dev/shm");
     private static final AtomicInteger RINGS = new AtomicInteger();
+    private static final AtomicBoolean AFXDP_DONE = new AtomicBoolean();
+    private static final AtomicBoolean AFPACKET_DONE = new AtomicBoolean();
 
     private ReceiveLoopWarmUp() {
+    }
+
+    /**
+     * {@link #afxdp} the first time this process asks, since the compiled loop serves every source opened later;
+     * returns whether it ran.
+     */
+    static boolean afxdpOnce() {
+        if (!AFXDP_DONE.compareAndSet(false, true)) {
+            return false;
+        }
+        afxdp();
+        return true;
+    }
+
+    /** {@link #afpacket} the first time this process asks; returns whether it ran. */
+    static boolean afpacketOnce() {
+        if (!AFPACKET_DONE.compareAndSet(false, true)) {
+            return false;
+        }
+        afpacket();
+        return true;
     }
 
     /** Warms {@link XskSocket#poll} and the ring writer up; returns the packets it moved. */

@@ -195,10 +195,11 @@ final class XskSocket implements AutoCloseable {
             // 64: no better), against ~50 for AF_PACKET's packed blocks (bench/capture-threads.sh afxdp max).
             long touched = 0;
             for (int i = 0; i < batch; i++) {
-                long address = rx.get(JAVA_LONG_UNALIGNED, rxDesc + (long) ((head + done + i) & mask) * XDP_DESC.byteSize()
-                    + DESC_ADDR_OFFSET);
+                long address = rx.get(JAVA_LONG_UNALIGNED,
+                    rxDesc + (long) ((head + done + i) & mask) * XDP_DESC.byteSize() + DESC_ADDR_OFFSET);
                 metadata[i] = umem.get(JAVA_LONG_UNALIGNED, address - XdpMetadata.SIZE + XdpMetadata.FLAGS_OFFSET);
-                touched ^= umem.get(JAVA_LONG_UNALIGNED, address) ^ umem.get(JAVA_LONG_UNALIGNED, address + SECOND_LINE_OFFSET);
+                touched ^= umem.get(JAVA_LONG_UNALIGNED, address)
+                    ^ umem.get(JAVA_LONG_UNALIGNED, address + SECOND_LINE_OFFSET);
             }
             this.touched = touched;
             for (int i = 0; i < batch; i++) {

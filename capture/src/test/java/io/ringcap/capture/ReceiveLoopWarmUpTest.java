@@ -1,5 +1,6 @@
 package io.ringcap.capture;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,5 +26,13 @@ class ReceiveLoopWarmUpTest {
             assertThat(files.map(path -> path.getFileName().toString()))
                 .noneMatch(name -> name.startsWith("ringcap-warm-up-" + ProcessHandle.current().pid() + "-"));
         }
+    }
+
+    @Test
+    void aProcessWarmsEachLoopUpOnce() {
+        ReceiveLoopWarmUp.afxdpOnce();
+        ReceiveLoopWarmUp.afpacketOnce();
+        assertThat(ReceiveLoopWarmUp.afxdpOnce()).as("afxdp again").isFalse();
+        assertThat(ReceiveLoopWarmUp.afpacketOnce()).as("afpacket again").isFalse();
     }
 }
