@@ -42,7 +42,10 @@ public record ResolvedName(AddressType type, byte[] address, List<String> names)
         return address.clone();
     }
 
-    /** {@code 192.168.1.2}, {@code 2001:db8::1} or {@code 00:11:22:33:44:55}. */
+    /**
+     * {@code 192.168.1.2}, {@code 2001:db8:0:0:0:0:0:1} (uncompressed, as {@link InetAddress} writes it) or
+     * {@code 00:11:22:33:44:55}.
+     */
     public String addressText() {
         return switch (type) {
             case IPV4, IPV6 -> {
