@@ -72,7 +72,7 @@ class CaptureThreadSyscallTest {
                     during, calls.stream().limit(4).toList());
                 assertThat(calls).as("only the JVM's own calls may show before a clean window: the JIT's compile"
                     + " requests (futex wakes) and a safepoint poll that traps (the SIGSEGV handler's rt_sigprocmask,"
-                    + " gettid, rt_sigreturn)")
+                    + " gettid, rt_sigreturn, then a futex wait until the safepoint ends)")
                     .allMatch(CaptureThreadSyscallTest::isJvmOwn);
                 if (calls.isEmpty()) {
                     break;
@@ -93,8 +93,15 @@ class CaptureThreadSyscallTest {
         }
     }
 
+    /**
+     * A call the JVM makes on the capture thread's behalf. A safepoint another thread asks for (a collection
+     * of the test's own garbage, a deoptimization) traps the thread's next poll, and the thread then sleeps
+     * on a futex until the safepoint ends: seen once in CI as rt_sigprocmask, rt_sigreturn, gettid and one
+     * FUTEX_WAIT_PRIVATE.
+     */
     private static boolean isJvmOwn(String call) {
-        return call.startsWith("futex(") && call.contains("FUTEX_WAKE") || call.startsWith("rt_sigprocmask(")
+        return call.startsWith("futex(") && (call.contains("FUTEX_WAKE") || call.contains("FUTEX_WAIT"))
+            || call.startsWith("rt_sigprocmask(")
             || call.startsWith("rt_sigreturn(") || call.startsWith("gettid(");
     }
 
