@@ -49,8 +49,12 @@ import java.util.stream.Stream;
  * bytes are always written again later, completed. Not thread-safe: one thread calls all methods.
  */
 final class FileOutput implements OutputSink, Closeable {
-    /** Buffers lent in turn: one filling while the other is written (more did not help, see docs/recording.md). */
-    static final int BUFFERS = 2;
+    /**
+     * Buffers lent in turn: one filling while the others wait to be written. With the recorder and the disk at
+     * about the same rate, two left the disk idle whenever the recorder was slow for a moment (see
+     * docs/recording.md).
+     */
+    static final int BUFFERS = 4;
     /** Disk space is reserved in steps of this many bytes: a write past what is reserved reserves to the next step. */
     static final long RESERVATION_STEP = 64L << 20;
 

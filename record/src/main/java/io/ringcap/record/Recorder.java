@@ -226,20 +226,35 @@ public final class Recorder implements AutoCloseable {
         return read;
     }
 
-    private void accept(RingRecord record, long timestampNanos, int originalLength, int sourceId) {
+    /**
+     * Writes one record. Its fields may be torn (the writer lapping this reader): nothing read from it acts before
+     * a check that it was intact, and the common path's one check comes after the frame is copied (see
+     * RecordingFile). Rotating, opening a file, describing a new source and counting a loss to the disk are rare,
+     * and check first. Package-private for the test that overwrites a record in the middle.
+     */
+    void accept(RingRecord record, long timestampNanos, int originalLength, int sourceId) {
         int capturedLength = record.capturedLength();
         if (diskFailing) {
-            lostToDisk++;
-            pendingDiskLoss++;
+            if (record.isIntact()) {
+                lostToDisk++;
+                pendingDiskLoss++;
+            }
             return;
         }
         try {
-            if (file != null && rotationDue(timestampNanos)) {
-                completeFile();
-            }
-            if (file == null) {
-                file = RecordingFile.create(directory, timestampNanos, options.direct(), options.bufferBytes(),
-                    ring.maxCapturedLength(), "ring " + options.ring(), ring.sourceDescription(), ring.sourceDrops());
+            if (file == null || rotationDue(timestampNanos) || !file.describes(sourceId)) {
+                if (!record.isIntact()) {
+                    return;
+                }
+                if (file != null && rotationDue(timestampNanos)) {
+                    completeFile();
+                }
+                if (file == null) {
+                    file = RecordingFile.create(directory, timestampNanos, options.direct(), options.bufferBytes(),
+                        ring.maxCapturedLength(), "ring " + options.ring(), ring.sourceDescription(),
+                        ring.sourceDrops());
+                }
+                file.describe(sourceId);
             }
             long dropCount = -1;
             String comment = null;
@@ -260,8 +275,10 @@ public final class Recorder implements AutoCloseable {
             packets++;
             bytes += capturedLength;
         } catch (IOException e) {
-            lostToDisk++;
-            pendingDiskLoss++;
+            if (record.isIntact()) {
+                lostToDisk++;
+                pendingDiskLoss++;
+            }
             diskFailed(e, System.nanoTime());
         }
     }
@@ -447,18 +464,14 @@ public final class Recorder implements AutoCloseable {
         }
     }
 
-    /** Checks each record's fields were intact, then writes it (which checks its frame, see RecordingFile). */
+    /**
+     * Writes each record, checking it was intact before anything read from it counts (see {@link #accept}); a record
+     * found overwritten is counted by the reader as lost to the lap and reported through onLoss.
+     */
     private final class Handler implements RecordHandler {
         @Override
         public void onRecord(RingRecord record) {
-            long timestampNanos = record.timestampNanos();
-            int originalLength = record.originalLength();
-            int sourceId = record.sourceId();
-            // Read-then-validate: only fields the writer did not touch meanwhile decide rotation and interfaces;
-            // else the reader counts the record as lost and reports it through onLoss.
-            if (record.isIntact()) {
-                accept(record, Math.max(timestampNanos, 0), originalLength, sourceId);
-            }
+            accept(record, Math.max(record.timestampNanos(), 0), record.originalLength(), record.sourceId());
         }
 
         @Override

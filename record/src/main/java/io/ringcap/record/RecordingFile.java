@@ -76,14 +76,37 @@ final class RecordingFile {
         return file;
     }
 
+    /** Whether an IDB describes the ring's source {@code sourceId} in this file. */
+    boolean describes(int sourceId) {
+        return interfaceOf(sourceId) >= 0;
+    }
+
+    /** Writes an IDB for the ring's source {@code sourceId} unless one describes it already. */
+    void describe(int sourceId) throws IOException {
+        if (describes(sourceId)) {
+            return;
+        }
+        long at = writer.bytesWritten();
+        writer.writeInterfaceDescription(LINKTYPE_ETHERNET, snapLength, "ring source " + sourceId, sourceDescription,
+            null);
+        index.contextBlock(at, writer.bytesWritten() - at);
+        if (interfaces == sourceIds.length) {
+            sourceIds = Arrays.copyOf(sourceIds, interfaces * 2);
+        }
+        sourceIds[interfaces++] = sourceId;
+    }
+
     /**
      * Writes the frame of {@code record} as an EPB; {@code dropCount} and {@code comment} mark a gap before it (-1
      * and null for none), which an ISB also marks, just before it. Returns false, having written nothing, if the
-     * ring's writer overwrote the frame while it was read.
+     * ring's writer overwrote the frame while it was read. The source must be {@link #describe described}.
      */
     boolean writePacket(RingRecord record, long timestampNanos, int originalLength, int sourceId, long dropCount,
         String comment) throws IOException {
         int interfaceId = interfaceOf(sourceId);
+        if (interfaceId < 0) {
+            throw new IllegalStateException("ring source " + sourceId + " is not described in " + partName());
+        }
         if (dropCount >= 0) {
             return writePacketAfterGap(record, interfaceId, timestampNanos, originalLength, dropCount, comment);
         }
@@ -130,21 +153,14 @@ final class RecordingFile {
         lastNanos = Math.max(lastNanos, timestampNanos);
     }
 
-    private int interfaceOf(int sourceId) throws IOException {
+    /** The IDB's interface id describing the ring's source {@code sourceId}, or -1. */
+    private int interfaceOf(int sourceId) {
         for (int i = 0; i < interfaces; i++) {
             if (sourceIds[i] == sourceId) {
                 return i;
             }
         }
-        long at = writer.bytesWritten();
-        int id = writer.writeInterfaceDescription(LINKTYPE_ETHERNET, snapLength, "ring source " + sourceId,
-            sourceDescription, null);
-        index.contextBlock(at, writer.bytesWritten() - at);
-        if (interfaces == sourceIds.length) {
-            sourceIds = Arrays.copyOf(sourceIds, interfaces * 2);
-        }
-        sourceIds[interfaces++] = sourceId;
-        return id;
+        return -1;
     }
 
     /** What the file's control stopped doing and why, or null (see {@link FileOutput#controlProblem}). */

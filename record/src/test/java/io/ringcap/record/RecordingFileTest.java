@@ -32,6 +32,7 @@ class RecordingFileTest {
              RingReader reader = RingReader.open(ring.path, RingReader.Start.OLDEST)) {
             RecordingFile file = RecordingFile.create(out, TestRing.BASE_NANOS, false, 128 << 10, 1000, "ring", "test",
                 0);
+            file.describe(0);
             ring.write(10);
             // Calls 0 and 1 write intact records, the first marking a gap; calls 2 and 3 find their record
             // overwritten while they copy it, with a gap to mark and without; call 4 writes the oldest record left.
@@ -67,6 +68,7 @@ class RecordingFileTest {
              RingReader reader = RingReader.open(ring.path, RingReader.Start.OLDEST)) {
             RecordingFile file = RecordingFile.create(out, TestRing.BASE_NANOS, false, 128 << 10, 1000, "ring", "test",
                 0);
+            file.describe(0);
             ring.write(1000);
             while (reader.poll(record -> write(file, record, -1), 100) > 0) { }
             file.flush();
