@@ -2,8 +2,8 @@
 # Runs every benchmark of bench/ in turn and writes one markdown report, bench/RESULTS.md: the machine, the date,
 # and each benchmark's table as the benchmark printed it, ringcap beside the tools users would pick instead.
 #
-#   sudo bench/run-all.sh                   # about 17 minutes of both CPUs: ring (ringcap bench ring, ~3 min),
-#                                           # receive loops (~2 min), capture (64 B at 100k and max, 3 s each),
+#   sudo bench/run-all.sh                   # about 18 minutes of both CPUs: ring (ringcap bench ring, ~3 min; by ring size ~1.5 min),
+#                                           # receive loops (~4 min), capture (64 B at 100k and max, 3 s each),
 #                                           # record (a 4g ring, 3 rounds, ~5 min), end to end (~1.5 min)
 #   sudo RUN_ALL_QUICK=1 bench/run-all.sh   # under a minute, to check that everything runs: not figures to quote
 #
@@ -76,41 +76,74 @@ ring_quick() {
   echo '```'
 }
 
+# Publish of 64-byte frames batched by 32 at several ring sizes, beside the bare stores of each record's bytes and
+# the bare frame copy (JMH): where the ring outgrows the last-level cache, every line it writes is read from memory
+# first, and the stores alone then cost what issue 2's 15 ns target leaves to the whole ring.
+ring_sizes() {
+  local timing=(-wi 2 -i 3) sizes=8m,32m,64m,256m
+  [[ $quick == 1 ]] && { timing=(-wi 1 -i 1 -w 300ms -r 300ms); sizes=8m,64m; }
+  jmh 'RingPublishBenchmark.publishBatch32|CopyCeilingBenchmark.copy|RecordStoreCeilingBenchmark.store' \
+    -p frameSize=64 -p readers=0 -p ringSize=$sizes -f 1 "${timing[@]}" -rf csv -rff "$work/sizes.csv" >"$work/jmh"
+  echo "| ring | ringcap publish, batch 32, ns/record | the record's 96 bytes stored, ns/record | the frame copied, ns/frame | ringcap less the stores, ns |"
+  echo "|---:|---:|---:|---:|---:|"
+  awk -F, '
+    { gsub(/["\r]/, ""); $0 = $0 }
+    NR == 1 { for (i = 1; i <= NF; i++) if ($i == "Param: ringSize") column = i; next }
+    { size = $column; score[$1, size] = $5
+      if (!(size in seen)) { seen[size] = 1; order[++count] = size } }
+    END {
+      for (n = 1; n <= count; n++) {
+        size = order[n]
+        p = score["io.ringcap.bench.RingPublishBenchmark.publishBatch32", size]
+        st = score["io.ringcap.bench.RecordStoreCeilingBenchmark.store", size]
+        c = score["io.ringcap.bench.CopyCeilingBenchmark.copy", size]
+        printf "| %s | %.1f | %.1f | %.1f | %.1f |\n", size, p, st, c, p - st
+        verdict = verdict sprintf("%s%s %.1f ns%s", n > 1 ? "; " : "", size, p, p <= 15 ? "" : " MISS (stores alone " sprintf("%.1f", st) " ns)")
+      }
+      printf "\n64-byte frames batched by 32 <= 15 ns each, by ring size (issue 2): %s\n", verdict
+    }' "$work/sizes.csv"
+}
+
 # The two capture sources' receive loops on in-memory kernel rings (JMH), each less its stand-in for the kernel.
 receive_loops() {
   local timing=()
   [[ $quick == 1 ]] && timing=(-wi 1 -i 1 -w 300ms -r 300ms)
-  jmh 'XskReceiveBenchmark|AfPacketReceiveBenchmark' -f 1 ${timing[@]+"${timing[@]}"} -prof gc \
+  jmh 'XskReceiveBenchmark|AfPacketReceiveBenchmark' -f 1 ${timing[@]+"${timing[@]}"} -p ringSize=8m,64m -prof gc \
     -rf csv -rff "$work/loops.csv" >"$work/jmh"
-  echo "| loop | frame B | receive ns/packet | kernel stand-in ns/packet | loop alone ns/packet | receive B/packet |"
-  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| loop | frame B | ring | receive ns/packet | kernel stand-in ns/packet | loop alone ns/packet | receive B/packet |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
   awk -F, '
-    NR > 1 {
-      for (i = 1; i <= NF; i++) gsub(/"/, "", $i)
+    { gsub(/["\r]/, ""); $0 = $0 }
+    NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "Param: frameSize") fc = i; if ($i == "Param: ringSize") rc = i }; next }
+    {
       loop = $1 ~ /XskReceiveBenchmark/ ? "afxdp (XskSocket.poll)" : "afpacket (TpacketV3Reader.poll)"
+      key = $fc "|" $rc
       if ($1 ~ /:gc\.alloc\.rate\.norm$/) {
-        if ($1 ~ /\.receive:/) allocated[loop, $8] = $5
+        if ($1 ~ /\.receive:/) allocated[loop, key] = $5
         next
       }
       if ($1 ~ /:/) next
       n = split($1, name, ".")
-      score[loop, $8, name[n]] = $5
-      loops[loop] = 1; sizes[$8] = 1
+      score[loop, key, name[n]] = $5
+      loops[loop] = 1; keys[key] = 1
     }
     END {
       worst = 0
-      for (loop in loops) for (size in sizes) if ((loop, size, "receive") in score) {
-        r = score[loop, size, "receive"]; k = score[loop, size, "kernelSideOnly"]; a = allocated[loop, size]
-        printf "| %s | %s | %.1f | %.1f | %.1f | %.3f |\n", loop, size, r, k, r - k, a
-        if (loop ~ /afxdp/ && size == 64) target = r - k
+      for (loop in loops) for (key in keys) if ((loop, key, "receive") in score) {
+        r = score[loop, key, "receive"]; k = score[loop, key, "kernelSideOnly"]; a = allocated[loop, key]
+        split(key, part, "|")
+        printf "| %s | %s | %s | %.1f | %.1f | %.1f | %.3f |\n", loop, part[1], part[2], r, k, r - k, a
+        if (loop ~ /afxdp/ && part[1] == 64) target[part[2]] = r - k
         if (a > worst) worst = a
       }
-      printf "\nafxdp receive loop <= 30 ns per 64-byte packet (issue 4): %s (%.1f ns)\n",
-        target <= 30 ? "PASS" : "MISS", target >"/dev/stderr"
+      # 8m fits in the last-level cache: the loop alone. 64m is beyond it, as production rings are: the loop and
+      # the memory the ring writes go to (see bench/README.md, Ring size).
+      printf "\nafxdp receive loop <= 30 ns per 64-byte packet (issue 4): ring 8m (in the cache) %s (%.1f ns); ring 64m (beyond it) %s (%.1f ns)\n",
+        target["8m"] <= 30 ? "PASS" : "MISS", target["8m"], target["64m"] <= 30 ? "PASS" : "MISS", target["64m"] >"/dev/stderr"
       # JMH counts the whole fork, its own per-iteration objects too: under 0.25 B a packet is none per packet.
       printf "0 bytes allocated per packet in both receive loops (issue 4, JMH -prof gc, < 0.25 B/packet): %s (worst %.3f B/packet)\n",
         worst < 0.25 ? "PASS" : "MISS", worst >"/dev/stderr"
-    }' "$work/loops.csv" 2>"$work/loops-target" | sort -t'|' -k2,2 -k3,3n
+    }' "$work/loops.csv" 2>"$work/loops-target" | sort -t'|' -k2,2 -k3,3n -k4,4
   cat "$work/loops-target"
 }
 
@@ -139,6 +172,9 @@ else
   section "Ring" "ringcap's ring beside Agrona's broadcast buffer and a bare memory copy (see bench/README.md)." \
     "$repo/ringcap" bench ring
 fi
+
+section "Ring size" "ringcap's publish of 64-byte frames batched by 32, no readers, at several ring sizes, beside the bare stores of each record's bytes (RecordStoreCeilingBenchmark) and the bare frame copy (CopyCeilingBenchmark), JMH: the cost of a ring that outgrows the last-level cache (see bench/README.md)." \
+  ring_sizes
 
 section "Receive loops" "The afxdp and afpacket receive loops alone, JMH, on kernel rings played in plain memory (XskReceiveBenchmark, AfPacketReceiveBenchmark: see bench/README.md); the stand-in for the kernel runs on the same core, so cross-core misses are not in these figures." \
   receive_loops

@@ -2,6 +2,7 @@ package io.ringcap.capture;
 
 import io.ringcap.ring.RingFile;
 import io.ringcap.ring.RingWriter;
+import io.ringcap.ring.Sizes;
 import io.ringcap.ring.TimestampSource;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * benchmark thread plays the kernel between polls ({@link InMemoryTpacketRing#receive}): {@value #BATCH} packets
  * a time, each a {@code tpacket3_hdr} and a copy of the frame, a block handed over when full;
  * {@link #kernelSideOnly} measures that part alone, to subtract. The counterpart of {@link XskReceiveBenchmark},
- * so that the two sources' loops compare on the same terms: frames of {@code frameSize} bytes, a 64 MiB ring in
+ * so that the two sources' loops compare on the same terms: frames of {@code frameSize} bytes, a ring of {@code ringSize} (64m) in
  * /dev/shm, ns per packet. As there, the kernel's part runs on the benchmark's own core, so the loop finds the
  * packets in its own cache, where a capture finds them in the cache of the core that received them: the figure
  * is the loop's work, not the cross-core misses a capture adds (bench/capture-threads.sh measures those).
@@ -49,6 +50,10 @@ public class AfPacketReceiveBenchmark {
     @Param({"64", "1500"})
     public int frameSize;
 
+    /** The ring's capacity: 64m is beyond this VM's last-level cache, as production rings are; 8m fits in it. */
+    @Param("64m")
+    public String ringSize;
+
     private final Arena arena = Arena.ofShared();
     private InMemoryTpacketRing kernel;
     private TpacketV3Reader reader;
@@ -63,7 +68,7 @@ public class AfPacketReceiveBenchmark {
         reader = kernel.reader(1);
         frame = arena.allocate(frameSize, Long.BYTES).fill((byte) 0x5A);
         ringPath = Path.of("/dev/shm", "ringcap-bench-afpacket-" + ProcessHandle.current().pid() + ".ring");
-        RingFile.create(ringPath, 64L << 20, true).close();
+        RingFile.create(ringPath, Sizes.parse(ringSize), true).close();
         writer = RingWriter.open(ringPath, TimestampSource.KERNEL, "ringcap bench afpacket");
         writer.prefault();
     }

@@ -3,6 +3,7 @@ package io.ringcap.capture;
 import io.ringcap.ring.Hugetlbfs;
 import io.ringcap.ring.RingFile;
 import io.ringcap.ring.RingWriter;
+import io.ringcap.ring.Sizes;
 import io.ringcap.ring.TimestampSource;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * part alone, to subtract.
  *
  * <p>Frames are {@code frameSize} bytes already in the UMEM (the kernel's copy is not ours to count); the ring is
- * a 64 MiB file. {@code pages=normal}: UMEM in 4 KiB pages, ring in /dev/shm; {@code pages=huge}: as a
+ * a file of {@code ringSize} bytes. {@code pages=normal}: UMEM in 4 KiB pages, ring in /dev/shm; {@code pages=huge}: as a
  * production capture has them when huge pages are reserved (UMEM from the huge page pool, as
  * {@code XskSocket} maps it; ring on the first hugetlbfs mount), which needs {@code sysctl vm.nr_hugepages}
  * of at least 40 and a hugetlbfs mount. Scores are ns per packet.
@@ -52,6 +53,10 @@ public class XskReceiveBenchmark {
 
     @Param({"64", "1500"})
     public int frameSize;
+
+    /** The ring's capacity: 64m is beyond this VM's last-level cache, as production rings are; 8m fits in it. */
+    @Param("64m")
+    public String ringSize;
 
     @Param("normal")
     public String pages;
@@ -78,7 +83,7 @@ public class XskReceiveBenchmark {
                 + "'mount -t hugetlbfs none /dev/hugepages'"))
             : Path.of("/dev/shm");
         ringPath = directory.resolve("ringcap-bench-xsk-" + ProcessHandle.current().pid() + ".ring");
-        RingFile.create(ringPath, 64L << 20, true).close();
+        RingFile.create(ringPath, Sizes.parse(ringSize), true).close();
         writer = RingWriter.open(ringPath, TimestampSource.XDP_TAI, "ringcap bench xsk");
         writer.prefault();
         socket = rings.socket(1);
