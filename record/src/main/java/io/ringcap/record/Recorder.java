@@ -242,7 +242,8 @@ public final class Recorder implements AutoCloseable {
             return;
         }
         try {
-            if (file == null || rotationDue(timestampNanos) || !file.describes(sourceId)) {
+            int interfaceId = file == null ? -1 : file.interfaceOf(sourceId);
+            if (interfaceId < 0 || rotationDue(timestampNanos)) {
                 if (!record.isIntact()) {
                     return;
                 }
@@ -254,7 +255,7 @@ public final class Recorder implements AutoCloseable {
                         ring.maxCapturedLength(), "ring " + options.ring(), ring.sourceDescription(),
                         ring.sourceDrops());
                 }
-                file.describe(sourceId);
+                interfaceId = file.describe(sourceId);
             }
             long dropCount = -1;
             String comment = null;
@@ -262,8 +263,8 @@ public final class Recorder implements AutoCloseable {
                 dropCount = pendingLapLoss + pendingDiskLoss;
                 comment = gapComment();
             }
-            if (!file.writePacket(record, timestampNanos, Math.max(originalLength, capturedLength), sourceId, dropCount,
-                comment)) {
+            if (!file.writePacket(record, timestampNanos, Math.max(originalLength, capturedLength), interfaceId,
+                dropCount, comment)) {
                 // Overwritten while copied: the reader counts it as lost to the lap and reports it through onLoss.
                 return;
             }

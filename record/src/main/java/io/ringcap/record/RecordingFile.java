@@ -76,37 +76,34 @@ final class RecordingFile {
         return file;
     }
 
-    /** Whether an IDB describes the ring's source {@code sourceId} in this file. */
-    boolean describes(int sourceId) {
-        return interfaceOf(sourceId) >= 0;
-    }
-
-    /** Writes an IDB for the ring's source {@code sourceId} unless one describes it already. */
-    void describe(int sourceId) throws IOException {
-        if (describes(sourceId)) {
-            return;
+    /**
+     * The interface id of the IDB describing the ring's source {@code sourceId} in this file, written first if there
+     * is none yet.
+     */
+    int describe(int sourceId) throws IOException {
+        int interfaceId = interfaceOf(sourceId);
+        if (interfaceId >= 0) {
+            return interfaceId;
         }
         long at = writer.bytesWritten();
-        writer.writeInterfaceDescription(LINKTYPE_ETHERNET, snapLength, "ring source " + sourceId, sourceDescription,
-            null);
+        interfaceId = writer.writeInterfaceDescription(LINKTYPE_ETHERNET, snapLength, "ring source " + sourceId,
+            sourceDescription, null);
         index.contextBlock(at, writer.bytesWritten() - at);
         if (interfaces == sourceIds.length) {
             sourceIds = Arrays.copyOf(sourceIds, interfaces * 2);
         }
         sourceIds[interfaces++] = sourceId;
+        return interfaceId;
     }
 
     /**
-     * Writes the frame of {@code record} as an EPB; {@code dropCount} and {@code comment} mark a gap before it (-1
-     * and null for none), which an ISB also marks, just before it. Returns false, having written nothing, if the
-     * ring's writer overwrote the frame while it was read. The source must be {@link #describe described}.
+     * Writes the frame of {@code record} as an EPB on interface {@code interfaceId} (from {@link #interfaceOf} or
+     * {@link #describe}); {@code dropCount} and {@code comment} mark a gap before it (-1 and null for none), which an
+     * ISB also marks, just before it. Returns false, having written nothing, if the ring's writer overwrote the
+     * frame while it was read.
      */
-    boolean writePacket(RingRecord record, long timestampNanos, int originalLength, int sourceId, long dropCount,
+    boolean writePacket(RingRecord record, long timestampNanos, int originalLength, int interfaceId, long dropCount,
         String comment) throws IOException {
-        int interfaceId = interfaceOf(sourceId);
-        if (interfaceId < 0) {
-            throw new IllegalStateException("ring source " + sourceId + " is not described in " + partName());
-        }
         if (dropCount >= 0) {
             return writePacketAfterGap(record, interfaceId, timestampNanos, originalLength, dropCount, comment);
         }
@@ -153,8 +150,8 @@ final class RecordingFile {
         lastNanos = Math.max(lastNanos, timestampNanos);
     }
 
-    /** The IDB's interface id describing the ring's source {@code sourceId}, or -1. */
-    private int interfaceOf(int sourceId) {
+    /** The interface id of the IDB describing the ring's source {@code sourceId} in this file, or -1 if none does. */
+    int interfaceOf(int sourceId) {
         for (int i = 0; i < interfaces; i++) {
             if (sourceIds[i] == sourceId) {
                 return i;

@@ -19,6 +19,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Frames are copied straight out of the ring: one the ring's writer overwrites meanwhile leaves no trace. */
 class RecordingFileTest {
+    /** The interface id of the file's one IDB, which describes ring source 0. */
+    private static final int INTERFACE = 0;
+
     @TempDir
     Path dir;
 
@@ -32,7 +35,7 @@ class RecordingFileTest {
              RingReader reader = RingReader.open(ring.path, RingReader.Start.OLDEST)) {
             RecordingFile file = RecordingFile.create(out, TestRing.BASE_NANOS, false, 128 << 10, 1000, "ring", "test",
                 0);
-            file.describe(0);
+            assertThat(file.describe(0)).isEqualTo(INTERFACE);
             ring.write(10);
             // Calls 0 and 1 write intact records, the first marking a gap; calls 2 and 3 find their record
             // overwritten while they copy it, with a gap to mark and without; call 4 writes the oldest record left.
@@ -68,7 +71,7 @@ class RecordingFileTest {
              RingReader reader = RingReader.open(ring.path, RingReader.Start.OLDEST)) {
             RecordingFile file = RecordingFile.create(out, TestRing.BASE_NANOS, false, 128 << 10, 1000, "ring", "test",
                 0);
-            file.describe(0);
+            assertThat(file.describe(0)).isEqualTo(INTERFACE);
             ring.write(1000);
             while (reader.poll(record -> write(file, record, -1), 100) > 0) { }
             file.flush();
@@ -100,7 +103,7 @@ class RecordingFileTest {
 
     private static boolean write(RecordingFile file, RingRecord record, long dropCount) {
         try {
-            return file.writePacket(record, record.timestampNanos(), record.capturedLength(), 0, dropCount,
+            return file.writePacket(record, record.timestampNanos(), record.capturedLength(), INTERFACE, dropCount,
                 dropCount < 0 ? null : "gap");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
