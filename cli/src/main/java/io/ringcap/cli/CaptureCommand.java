@@ -377,10 +377,7 @@ final class CaptureCommand implements Callable<Integer> {
      */
     private void checkArguments() {
         if (size != null && !RingDescriptor.isValidCapacity(size)) {
-            // As ringcap ring create: a size the ring refuses is a failure (exit 1), not a malformed argument.
-            throw new CommandFailure("--size " + Sizes.format(size) + " is not a power of two between "
-                + Sizes.format(RingDescriptor.MIN_CAPACITY) + " and " + Sizes.format(RingDescriptor.MAX_CAPACITY)
-                + ": use e.g. 64m, 1g or 8g");
+            throw new CommandFailure(RingDescriptor.invalidCapacity("--size " + Sizes.format(size)));
         }
         BitSet allowedCpus = CpuAffinity.allowedCpus();
         if (cpu < -1 || cpu >= 0 && !allowedCpus.get(cpu)) {

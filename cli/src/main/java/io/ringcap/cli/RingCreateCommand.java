@@ -47,9 +47,8 @@ final class RingCreateCommand implements Callable<Integer> {
         // The ring refuses a size it can never have, before anything touches the file system: a failure (exit 1)
         // like the ring's other refusals (not a multiple of the huge page, no permission), as the ring issue asks.
         if (!RingDescriptor.isValidCapacity(size)) {
-            throw new CommandFailure("--size " + size + " (" + Sizes.format(size)
-                + ") is not a power of two between " + Sizes.format(RingDescriptor.MIN_CAPACITY) + " and "
-                + Sizes.format(RingDescriptor.MAX_CAPACITY) + ": use e.g. 64m, 1g or 8g");
+            throw new CommandFailure(
+                RingDescriptor.invalidCapacity("--size " + size + " (" + Sizes.format(size) + ")"));
         }
         if (hugepages && Hugetlbfs.mountHolding(path).isEmpty()) {
             throw new CommandFailure(notOnHugetlbfs());

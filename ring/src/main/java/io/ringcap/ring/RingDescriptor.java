@@ -124,6 +124,15 @@ public final class RingDescriptor {
         return capacity >= MIN_CAPACITY && capacity <= MAX_CAPACITY && Long.bitCount(capacity) == 1;
     }
 
+    /**
+     * Why a capacity {@link #isValidCapacity} refuses cannot be a ring, and what to give instead, after
+     * {@code size} (how the caller names it, e.g. {@code --size 3 GiB}).
+     */
+    public static String invalidCapacity(String size) {
+        return size + " is not a power of two between " + Sizes.format(MIN_CAPACITY) + " and "
+            + Sizes.format(MAX_CAPACITY) + ": use e.g. 64m, 1g or 8g";
+    }
+
     /** log2 of the index chunk size: chunks of at least 4 KiB, at most {@link #MAX_INDEX_ENTRIES} of them. */
     public static int indexChunkShift(long capacity) {
         int capacityShift = Long.numberOfTrailingZeros(capacity);

@@ -47,9 +47,8 @@ public final class RingFile implements AutoCloseable {
      */
     public static RingFile create(Path path, long capacity, boolean replace) {
         if (!isValidCapacity(capacity)) {
-            throw new RingException("ring size " + capacity + " (" + Sizes.format(capacity)
-                + ") is not a power of two between " + Sizes.format(MIN_CAPACITY) + " and "
-                + Sizes.format(MAX_CAPACITY) + ": use e.g. 64m, 1g or 8g");
+            throw new RingException(RingDescriptor.invalidCapacity("ring size " + capacity + " ("
+                + Sizes.format(capacity) + ")"));
         }
         Optional<Hugetlbfs.Mount> hugetlbfs = Hugetlbfs.mountHolding(path);
         int pageSize = hugetlbfs.map(Hugetlbfs.Mount::pageSize).orElse(DEFAULT_PAGE_SIZE);
