@@ -13,7 +13,9 @@
 # Sender `ringcap generate` on CPU 0 in one namespace, capture (--idle park) on CPU 1 in another, veth between
 # them, addresses 10.213.10.1/30 and .2 only, TTL 1; the namespaces go on exit. CPU per thread is the delta of
 # /proc/PID/task/TID/schedstat (ns on CPU) from after the warm-up to 1 s after the generator ends, so the
-# capture's own start-up and warm-up are left out.
+# capture's own start-up and warm-up are left out. "runs" is the same file's count of times the thread got a CPU:
+# for a capture thread that parks when idle, its wake-ups; "µs/run" is CPU per wake-up. Last, bench/ParkCost.java
+# measures what a bare park costs a thread on CPU 1, the floor under every wake-up.
 set -euo pipefail
 export LC_ALL=C
 
@@ -83,7 +85,7 @@ send() {
 
 snapshot() {
   for task in /proc/"$jvm"/task/*; do
-    printf '%s %s %s\n' "${task##*/}" "$(tr ' ' _ <"$task/comm")" "$(cut -d' ' -f1 "$task/schedstat")"
+    printf '%s %s %s\n' "${task##*/}" "$(tr ' ' _ <"$task/comm")" "$(cut -d' ' -f1,3 "$task/schedstat")"
   done 2>/dev/null | sort
 }
 
@@ -101,9 +103,11 @@ packets=$(( ${after:-0} - ${before:-0} ))
 (( packets > 0 )) || die "no packets captured in the measured window (see $work/capture.err)"
 
 echo "ringcap capture --source $source${*:+ $*}: $packets packets in the measured $seconds s at --rate $rate, $size-byte payloads"
-printf '%-20s %12s %10s\n' thread "CPU ms" "ns/packet"
-join "$work/before" "$work/after" | awk '{ delta = $5 - $3; if (delta >= 100000) cpu[$2] += delta }
-  END { for (name in cpu) print name, cpu[name] }' | sort -k2 -n -r |
-  awk -v packets="$packets" '{ printf "%-20s %12.2f %10.1f\n", $1, $2 / 1e6, $2 / packets }'
-join "$work/before" "$work/after" | awk -v packets="$packets" '{ total += $5 - $3 }
-  END { printf "%-20s %12.2f %10.1f\n", "all threads", total / 1e6, total / packets }'
+printf '%-20s %12s %10s %10s %12s\n' thread "CPU ms" "ns/packet" "runs" "µs/run"
+join "$work/before" "$work/after" | awk '{ delta = $6 - $3; if (delta >= 100000) { cpu[$2] += delta; runs[$2] += $7 - $4 } }
+  END { for (name in cpu) print name, cpu[name], runs[name] }' | sort -k2 -n -r |
+  awk -v packets="$packets" '{ printf "%-20s %12.2f %10.1f %10d %12.1f\n", $1, $2 / 1e6, $2 / packets, $3, $2 / 1e3 / ($3 > 0 ? $3 : 1) }'
+join "$work/before" "$work/after" | awk -v packets="$packets" '{ total += $6 - $3; runs += $7 - $4 }
+  END { printf "%-20s %12.2f %10.1f %10d\n", "all threads", total / 1e6, total / packets, runs }'
+echo
+taskset -c 1 "${JAVA_HOME:+$JAVA_HOME/bin/}java" "$repo/bench/ParkCost.java" 1000 10000
