@@ -89,6 +89,25 @@ public final class RingFile implements AutoCloseable {
         }
     }
 
+    /**
+     * A ring of {@code capacity} data bytes in plain memory, with no file behind it and freed by the garbage
+     * collector. For the ring's concurrency tests (jcstress), where every trial needs a fresh ring and
+     * creating and mapping a file would cost far more than the trial; writer and readers share the segment
+     * ({@link RingWriter#over}, {@link RingReader#over}).
+     */
+    static RingFile inMemory(long capacity) {
+        if (!isValidCapacity(capacity)) {
+            throw new RingException(RingDescriptor.invalidCapacity("ring size " + capacity + " ("
+                + Sizes.format(capacity) + ")"));
+        }
+        MemorySegment memory = Arena.ofAuto().allocate(RingDescriptor.fileLength(capacity, DEFAULT_PAGE_SIZE),
+            DEFAULT_PAGE_SIZE);
+        RingFile ring = new RingFile(null, null, null, memory, null);
+        ring.header.initialise(capacity, DEFAULT_PAGE_SIZE, dataOffset(capacity, DEFAULT_PAGE_SIZE),
+            System.currentTimeMillis() * 1_000_000L);
+        return ring;
+    }
+
     /** Opens an existing ring to write it; fails if another process already writes it. */
     public static RingFile openForWriting(Path path) {
         return open(path, true);
@@ -271,6 +290,9 @@ public final class RingFile implements AutoCloseable {
 
     @Override
     public void close() {
+        if (channel == null) {
+            return; // in memory: the garbage collector frees it
+        }
         try {
             if (writerLock != null) {
                 writerLock.release();

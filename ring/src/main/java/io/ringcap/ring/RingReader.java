@@ -83,6 +83,11 @@ public final class RingReader implements AutoCloseable {
         }
     }
 
+    /** A reader of {@code file}, which stays open, for a ring in memory ({@link RingFile#inMemory}). */
+    static RingReader over(RingFile file, Start start) {
+        return new RingReader(file, start);
+    }
+
     /**
      * Delivers up to {@code limit} published records to {@code handler}; returns how many were delivered
      * (0 when there is nothing new). Losses and writer restarts are reported to the handler as they are

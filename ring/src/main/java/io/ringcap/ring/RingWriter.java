@@ -99,6 +99,11 @@ public final class RingWriter implements AutoCloseable {
         }
     }
 
+    /** A writer of {@code file} as it is, for a ring in memory ({@link RingFile#inMemory}). */
+    static RingWriter over(RingFile file, TimestampSource timestampSource, String sourceDescription) {
+        return new RingWriter(file, timestampSource, sourceDescription);
+    }
+
     /**
      * Claims room for a frame of up to {@code maxLength} bytes, for a source that fills the ring directly.
      * Returns the offset in {@link #buffer()} where the frame's bytes go; then call {@link #commit}. A claim

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,6 +36,29 @@ class RingFileTest {
                 org.assertj.core.data.Offset.offset(60_000_000_000L));
             assertThat(ring.fileLength()).isEqualTo(RingDescriptor.fileLength(1 << 20, 4096));
         }
+    }
+
+    @Test
+    void ringInMemoryIsLaidOutAsAFileAndCarriesRecords() {
+        RingFile ring = RingFile.inMemory(RingDescriptor.MIN_CAPACITY);
+        assertThat(ring.header().version()).isEqualTo(RingDescriptor.FORMAT_VERSION);
+        assertThat(ring.header().capacity()).isEqualTo(RingDescriptor.MIN_CAPACITY);
+        assertThat(ring.fileLength()).isEqualTo(RingDescriptor.fileLength(RingDescriptor.MIN_CAPACITY, 4096));
+        assertThat(ring.path()).isNull();
+        RingWriter writer = RingWriter.over(ring, TimestampSource.USER, "in memory");
+        RingReader reader = RingReader.over(ring, RingReader.Start.OLDEST);
+        MemorySegment frame = MemorySegment.ofArray(new byte[] {1, 2, 3, 4});
+        for (int i = 0; i < 3; i++) {
+            writer.write(frame, 0, 4, 4, 100 + i, 9, 0);
+        }
+        writer.publish();
+        List<Long> timestamps = new ArrayList<>();
+        assertThat(reader.poll(record -> timestamps.add(record.timestampNanos()), 10)).isEqualTo(3);
+        assertThat(timestamps).containsExactly(100L, 101L, 102L);
+        reader.close();
+        writer.close();
+        assertThatThrownBy(() -> RingFile.inMemory(3 << 16)).isInstanceOf(RingException.class)
+            .hasMessageContaining("is not a power of two");
     }
 
     @Test
