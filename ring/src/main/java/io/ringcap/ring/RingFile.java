@@ -46,10 +46,7 @@ public final class RingFile implements AutoCloseable {
      * new file (new inode), so readers still mapping the old one are not corrupted.
      */
     public static RingFile create(Path path, long capacity, boolean replace) {
-        if (!isValidCapacity(capacity)) {
-            throw new RingException(RingDescriptor.invalidCapacity("ring size " + capacity + " ("
-                + Sizes.format(capacity) + ")"));
-        }
+        checkCapacity(capacity);
         Optional<Hugetlbfs.Mount> hugetlbfs = Hugetlbfs.mountHolding(path);
         int pageSize = hugetlbfs.map(Hugetlbfs.Mount::pageSize).orElse(DEFAULT_PAGE_SIZE);
         if (capacity % pageSize != 0) {
@@ -96,16 +93,20 @@ public final class RingFile implements AutoCloseable {
      * ({@link RingWriter#over}, {@link RingReader#over}).
      */
     static RingFile inMemory(long capacity) {
-        if (!isValidCapacity(capacity)) {
-            throw new RingException(RingDescriptor.invalidCapacity("ring size " + capacity + " ("
-                + Sizes.format(capacity) + ")"));
-        }
+        checkCapacity(capacity);
         MemorySegment memory = Arena.ofAuto().allocate(RingDescriptor.fileLength(capacity, DEFAULT_PAGE_SIZE),
             DEFAULT_PAGE_SIZE);
         RingFile ring = new RingFile(null, null, null, memory, null);
         ring.header.initialise(capacity, DEFAULT_PAGE_SIZE, dataOffset(capacity, DEFAULT_PAGE_SIZE),
             System.currentTimeMillis() * 1_000_000L);
         return ring;
+    }
+
+    private static void checkCapacity(long capacity) {
+        if (!isValidCapacity(capacity)) {
+            throw new RingException(RingDescriptor.invalidCapacity("ring size " + capacity + " ("
+                + Sizes.format(capacity) + ")"));
+        }
     }
 
     /** Opens an existing ring to write it; fails if another process already writes it. */
