@@ -15,7 +15,10 @@ final class ReaderReport {
     private ReaderReport() {
     }
 
-    /** e.g. {@code record pid 4242 alive: delivered 990, lost 7 in 2 laps, 0 B behind; wrote 990 to 1 files}. */
+    /**
+     * e.g. {@code record pid 4242 alive LAPPED: delivered 990, lost 7 in 2 laps, 0 B behind; wrote 990 (99 KiB),
+     * 1 file completed, 0 lost to disk (0 disk errors), updated 120 ms ago}.
+     */
     static String line(ReaderStatus r, long tail, long ringCreationNanos) {
         if (r.state() == ReaderStatus.State.CORRUPT) {
             return r.file().getFileName() + " unreadable: " + r.problem();
@@ -30,8 +33,9 @@ final class ReaderReport {
             line.append(", ").append(Sizes.format(Math.max(0, tail - r.position()))).append(" behind");
         }
         if (r.recorder()) {
-            line.append(String.format(Locale.ROOT, "; wrote %d (%s) to %d files, %d lost to disk (%d disk errors)",
-                r.recordedPackets(), Sizes.format(r.recordedBytes()), r.recordedFiles(), r.lostToDisk(), r.diskErrors()));
+            line.append(String.format(Locale.ROOT, "; wrote %d (%s), %d %s completed, %d lost to disk (%d disk errors)",
+                r.recordedPackets(), Sizes.format(r.recordedBytes()), r.recordedFiles(),
+                r.recordedFiles() == 1 ? "file" : "files", r.lostToDisk(), r.diskErrors()));
         }
         line.append(", updated ").append(ElapsedTime.format(Math.max(0, System.currentTimeMillis() * 1_000_000L
             - r.updateNanos()))).append(" ago");

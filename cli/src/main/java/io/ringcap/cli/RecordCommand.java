@@ -174,7 +174,7 @@ final class RecordCommand implements Callable<Integer> {
             long nowNanos = System.nanoTime();
             double seconds = (nowNanos - previousNanos) / 1e9;
             print(err, String.format(Locale.ROOT,
-                "ringcap record: %.0f pkt/s, %.1f MB/s, %d files, lost %d to laps, %d to disk%s",
+                "ringcap record: %.0f pkt/s, %.1f MB/s, %d files completed, lost %d to laps, %d to disk%s",
                 (now.packets() - previous.packets()) / seconds, (now.bytes() - previous.bytes()) / seconds / 1e6,
                 now.files(), now.lostToLaps(), now.lostToDisk(), now.diskFailing() ? " (disk refusing writes)" : ""));
             previous = now;
