@@ -8,6 +8,7 @@
 #
 #   sudo bench/capture.sh
 #   sudo BENCH_SECONDS=1 BENCH_SIZES=64 BENCH_RATES=50k BENCH_CAPTURERS="afpacket tcpdump" bench/capture.sh   # smoke run
+#   sudo BENCH_ROUNDS=3 BENCH_SECONDS=3 BENCH_SIZES=64 BENCH_RATES=max BENCH_CAPTURERS="afpacket tcpdump" bench/capture.sh
 #
 # Environment: BENCH_SECONDS (sending time per run, default 5), BENCH_SIZES (UDP payload bytes, default "64 1000"),
 # BENCH_RATES (generator --rate values, default "100k 200k max"), BENCH_CAPTURERS (default
@@ -15,7 +16,10 @@
 # the capturer's CPU time, default 1.2: tcpdump hands over a TPACKET_V3 block that is not full only after its 1 s
 # timeout), BENCH_WARMUP (seconds of unmeasured traffic first, default 4), BENCH_WARMUP_RATE (its rate, default
 # "same": the measured run's), BENCH_RING_SIZE (the ringcap capturers' ring, default 256m), BENCH_RINGCAP_ARGS (more
-# arguments for ringcap capture, e.g. "--umem-frames 262144"), JAVA_HOME (a JDK 25).
+# arguments for ringcap capture, e.g. "--umem-frames 262144"), BENCH_ROUNDS (default 1: how many times every row is
+# run, all rows once per round so that a slow spell of the machine falls on every capturer alike; with more than one,
+# a second table gives each row's median and range, and the targets of issues 3 and 4 are judged on the medians),
+# JAVA_HOME (a JDK 25).
 #
 # CPU time is the capturer process's, all threads, from when the first packet reaches veth-rx to BENCH_SETTLE after
 # the generator exits: utime+stime from /proc/PID/stat (10 ms ticks), and the same sum read with nanosecond
@@ -55,6 +59,8 @@ ring_size=${BENCH_RING_SIZE:-256m}
 read -r -a ringcap_args <<<"${BENCH_RINGCAP_ARGS:-}"
 warmup=${BENCH_WARMUP:-4}
 warmup_rate=${BENCH_WARMUP_RATE:-same}
+rounds=${BENCH_ROUNDS:-1}
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a whole number of rounds, at least 1, not '$rounds'"
 group=239.1.9.1
 port=5000
 clk_tck=$(getconf CLK_TCK)
@@ -296,13 +302,76 @@ run() {
   esac
   awk -v l="$label" -v s="$size" -v r="$rate" -v a="$achieved" -v sent="$sent" -v c="$captured" -v d="$drops" \
       -v own="$own" -v t="$(( ticks1 - ticks0 ))" -v hz="$clk_tck" -v n0="$nanos0" -v n1="$nanos1" \
-      -v wire="$(( rx1 - rx0 ))" 'BEGIN {
+      -v wire="$(( rx1 - rx0 ))" -v name="$name" -v tsv="$work/rows.tsv" 'BEGIN {
     stat = c > 0 ? sprintf("%.0f", t * 1e9 / hz / c) : "-"
     precise = (c > 0 && n0 != "" && n1 != "") ? sprintf("%.1f", (n1 - n0) / c) : "-"
     pct = sent > 0 ? sprintf(" (%.2f%%)", d * 100 / sent) : ""
     printf "| %s | %s | %s | %.0f | %d | %d | %d%s; %s | %s | %s |\n", l, s, r, a, sent, c, d, pct, own, stat, precise
+    printf "%s\t%s\t%s\t%s\t%.0f\t%d\t%s\t%s\n", name, l, s, r, a, d, stat, precise >> tsv
   }'
   [[ $(( rx1 - rx0 )) == "$sent" ]] || echo "capture.sh: veth-rx received $(( rx1 - rx0 )) of $sent sent" >&2
+}
+
+# median_table TSV: every row's median over the rounds (and the range of its CPU clock figure), then the targets of
+# issue 3 (afpacket loss-free wherever tcpdump is, at <= half of tcpdump's CPU a packet) and issue 4 (afxdp loss-free
+# wherever afpacket is, with the lowest CPU a packet of the table), judged on the medians of the CPU clock figure.
+median_table() {
+  echo "Medians over $rounds rounds (the CPU clock's range in brackets); a row is loss-free only if every round was."
+  echo
+  echo "| capturer | payload B | target rate | rounds | achieved pps | loss-free rounds | CPU ns/pkt (stat) | CPU ns/pkt (clock) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  awk -F'\t' '
+    function median(list,    n, v, i, j, t) {
+      n = split(list, v, " ")
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+      return n == 0 ? "" : (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2)
+    }
+    function range(list,    n, v, i, lo, hi) {
+      n = split(list, v, " "); lo = hi = v[1]
+      for (i = 2; i <= n; i++) { if (v[i] + 0 < lo + 0) lo = v[i]; if (v[i] + 0 > hi + 0) hi = v[i] }
+      return lo "–" hi
+    }
+    {
+      key = $1 SUBSEP $3 SUBSEP $4
+      if (!(key in label)) { label[key] = $2; order[++count] = key }
+      runs[key]++; pps[key] = pps[key] " " $5
+      if ($6 == 0) clean[key]++
+      if ($7 != "-") stat[key] = stat[key] " " $7
+      if ($8 != "-") clock[key] = clock[key] " " $8
+    }
+    END {
+      for (k = 1; k <= count; k++) {
+        key = order[k]; split(key, part, SUBSEP)
+        c = clock[key] == "" ? "-" : sprintf("%.1f (%s)", median(clock[key]), range(clock[key]))
+        printf "| %s | %s | %s | %d | %.0f | %d | %s | %s |\n", label[key], part[2], part[3], runs[key], median(pps[key]),
+          clean[key], stat[key] == "" ? "-" : sprintf("%.0f", median(stat[key])), c
+        m[key] = clock[key] == "" ? "" : median(clock[key]); free[key] = clean[key] == runs[key]
+        if (!((part[2] SUBSEP part[3]) in point)) { point[part[2] SUBSEP part[3]] = 1; points[++npoints] = part[2] SUBSEP part[3] }
+      }
+      print ""
+      for (n = 1; n <= npoints; n++) {
+        p = points[n]
+        split(p, part, SUBSEP); at = part[1] " B at " part[2]
+        a = "afpacket" SUBSEP p; t = "tcpdump" SUBSEP p; x = "afxdp" SUBSEP p
+        if ((a in m) && (t in m) && m[a] != "" && m[t] != "")
+          printf "issue 3, %s: afpacket %.1f ns a packet against tcpdump %.1f (%.0f%%; target <= 50%%), %s: %s\n", at, m[a], m[t],
+            100 * m[a] / m[t], free[t] && !free[a] ? "lost packets where tcpdump did not" : "loss-free wherever tcpdump was",
+            m[a] <= m[t] / 2 && !(free[t] && !free[a]) ? "PASS" : "MISS"
+        if ((x in m) && m[x] != "") {
+          lowest = 1; beaten = ""
+          for (q = 1; q <= count; q++) {
+            split(order[q], o, SUBSEP)
+            if (o[2] SUBSEP o[3] == p && o[1] != "afxdp" && m[order[q]] != "" && m[order[q]] + 0 < m[x] + 0) {
+              lowest = 0; beaten = beaten sprintf("%s%s %.1f", beaten == "" ? "" : ", ", o[1], m[order[q]])
+            }
+          }
+          lossy = (a in free) && free[a] && !free[x]
+          printf "issue 4 (7b), %s: afxdp %.1f ns a packet, %s, %s: %s\n", at, m[x],
+            lowest ? "the lowest in the table" : "above " beaten, lossy ? "lost packets where afpacket did not" : "loss-free wherever afpacket was",
+            lowest && !lossy ? "PASS" : "MISS"
+        }
+      }
+    }' "$1"
 }
 
 # --- the table ----------------------------------------------------------------------------------------------------------
@@ -319,20 +388,27 @@ out=$repo/bench/results/capture-$(date -u +%Y%m%dT%H%M%SZ).md
   echo "| capturer | payload B | target rate | achieved pps | sent | captured | dropped: sent − captured; own counter | CPU ns/pkt (stat) | CPU ns/pkt (clock) |"
   echo "|---|---:|---:|---:|---:|---:|---|---:|---:|"
 } | tee "$out"
-for size in $sizes; do
-  for rate in $rates; do
-    for name in $capturers; do
-      case $name in
-        tcpdump) [[ -n $have_tcpdump ]] || { echo "| tcpdump | $size | $rate | not installed (apt-get install tcpdump) | | | | | |" | tee -a "$out"; continue; } ;;
-        netsniff-ng) [[ -n $have_netsniff ]] || { echo "| netsniff-ng | $size | $rate | $netsniff_why | | | | | |" | tee -a "$out"; continue; } ;;
-        xdpdump) command -v xdpdump >/dev/null || { echo "| xdpdump | $size | $rate | not installed (apt-get install xdp-tools) | | | | | |" | tee -a "$out"; continue; } ;;
-        afxdp|afpacket|udp|datagramchannel) ;;
-        *) die "unknown capturer $name (afxdp afpacket udp tcpdump netsniff-ng xdpdump datagramchannel)" ;;
-      esac
-      run "$name" "$size" "$rate" >"$work/row"   # not in a pipeline: capturer_pid must stay visible to cleanup
-      tee -a "$out" <"$work/row"
+for (( round = 1; round <= rounds; round++ )); do
+  (( rounds > 1 )) && echo "capture.sh: round $round of $rounds" >&2
+  for size in $sizes; do
+    for rate in $rates; do
+      for name in $capturers; do
+        case $name in
+          tcpdump) [[ -n $have_tcpdump ]] || { (( round == 1 )) && echo "| tcpdump | $size | $rate | not installed (apt-get install tcpdump) | | | | | |" | tee -a "$out"; continue; } ;;
+          netsniff-ng) [[ -n $have_netsniff ]] || { (( round == 1 )) && echo "| netsniff-ng | $size | $rate | $netsniff_why | | | | | |" | tee -a "$out"; continue; } ;;
+          xdpdump) command -v xdpdump >/dev/null || { (( round == 1 )) && echo "| xdpdump | $size | $rate | not installed (apt-get install xdp-tools) | | | | | |" | tee -a "$out"; continue; } ;;
+          afxdp|afpacket|udp|datagramchannel) ;;
+          *) die "unknown capturer $name (afxdp afpacket udp tcpdump netsniff-ng xdpdump datagramchannel)" ;;
+        esac
+        run "$name" "$size" "$rate" >"$work/row"   # not in a pipeline: capturer_pid must stay visible to cleanup
+        tee -a "$out" <"$work/row"
+      done
     done
   done
 done
+if (( rounds > 1 )) && [[ -s $work/rows.tsv ]]; then
+  echo | tee -a "$out"
+  median_table "$work/rows.tsv" | tee -a "$out"
+fi
 echo | tee -a "$out"
 echo "Written to $out" >&2

@@ -2,8 +2,8 @@
 # Runs every benchmark of bench/ in turn and writes one markdown report, bench/RESULTS.md: the machine, the date,
 # and each benchmark's table as the benchmark printed it, ringcap beside the tools users would pick instead.
 #
-#   sudo bench/run-all.sh                   # about 18 minutes of both CPUs: ring (ringcap bench ring, ~3 min; by ring size ~1.5 min),
-#                                           # receive loops (~4 min), capture (64 B at 100k and max, 3 s each),
+#   sudo bench/run-all.sh                   # about 25 minutes of both CPUs: ring (ringcap bench ring, ~3 min; by ring size ~1.5 min),
+#                                           # receive loops (~4 min), capture (64 B at 100k and max, 3 s each, 3 rounds, ~10 min),
 #                                           # record (a 4g ring, 3 rounds, ~5 min), end to end (~1.5 min)
 #   sudo RUN_ALL_QUICK=1 bench/run-all.sh   # under a minute, to check that everything runs: not figures to quote
 #
@@ -187,7 +187,7 @@ if [[ $(id -u) -eq 0 ]]; then
   else
     section "Capture" "ringcap's sources beside tcpdump, netsniff-ng, xdpdump and a Java DatagramChannel over a veth pair (see bench/capture.sh)." \
       env BENCH_SECONDS="${BENCH_SECONDS:-3}" BENCH_SIZES="${BENCH_SIZES:-64}" BENCH_RATES="${BENCH_RATES:-100k max}" \
-      ${BENCH_CAPTURERS:+BENCH_CAPTURERS="$BENCH_CAPTURERS"} "$repo/bench/capture.sh"
+      BENCH_ROUNDS="${BENCH_ROUNDS:-3}" ${BENCH_CAPTURERS:+BENCH_CAPTURERS="$BENCH_CAPTURERS"} "$repo/bench/capture.sh"
   fi
 else
   skipped "Capture" "needs root (network namespaces, veth, AF_PACKET, XDP): run bench/run-all.sh with sudo"
