@@ -27,6 +27,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * {@code bench/README.md}) is what to quote.
  */
 public final class RingBenchmarkReport {
+    /** Most forks {@link #run} takes: each adds about three minutes. */
+    public static final int MAX_FORKS = 10;
+
     /** Forks must open native access for the ring's mapping, and {@code jdk.internal.misc} for Agrona. */
     private static final String[] FORK_JVM_ARGS = {
         "--enable-native-access=ALL-UNNAMED", "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"};
@@ -37,9 +40,6 @@ public final class RingBenchmarkReport {
 
     private RingBenchmarkReport() {
     }
-
-    /** Most forks {@link #run} takes: each adds about three minutes. */
-    public static final int MAX_FORKS = 10;
 
     /**
      * Runs the short version of the ring benchmarks in {@code forks} forks each (1 to {@link #MAX_FORKS}) and

@@ -26,7 +26,7 @@ final class BenchCommand implements Runnable {
     /** {@code ringcap bench ring}: a short JMH run of the ring against Agrona and a bare copy. */
     @Command(name = "ring",
         description = "Publish and read cost of the packet ring beside Agrona's broadcast buffer and a bare "
-            + "memory copy (about 3 minutes; progress on stderr).")
+            + "memory copy (about 3 minutes a fork; progress on stderr).")
     static final class Ring implements Callable<Integer> {
         @Spec
         CommandSpec spec;
