@@ -39,14 +39,27 @@ import org.openjdk.jmh.annotations.Warmup;
  * adds up every thread's operations, readers' polls included. Readers run from the start of warmup to the
  * end of measurement, so every measured iteration has them; the writer laps them when they fall a ring
  * behind, as it would in production.
+ *
+ * <p>The forks inline {@link RingWriter#write} into the benchmark method ({@link #INLINE_WRITE}), as C2 does in
+ * the capture sources' receive loops (their benchmarks' {@code -XX:+PrintInlining} says "inline (hot)"). Left
+ * to itself, C2 often compiles {@code write} on its own first, because the stub calls it 32 times a call, and
+ * then, its 3.7 KB of machine code being over {@code InlineSmallCode} (2.5 KB), calls it from the stub ("already
+ * compiled into a big method"). Which of the two happened differed from fork to fork: that was most of the up
+ * to 2x between forks of one row, and 256-byte writes cost 22-32 ns called against 18-19 inlined.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@Fork(value = 2, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", RingPublishBenchmark.QUIET_COMPILE_COMMANDS,
+    RingPublishBenchmark.INLINE_WRITE})
 @State(Scope.Thread)
 public class RingPublishBenchmark {
+    /** Keeps the JVM from printing each compile command as it starts. */
+    static final String QUIET_COMPILE_COMMANDS = "-XX:CompileCommand=quiet";
+    /** Inlines the ring's write into its callers, as in production, whatever order C2 compiles them in. */
+    static final String INLINE_WRITE = "-XX:CompileCommand=inline,io.ringcap.ring.RingWriter::write";
+
     private static final int BATCH = 32;
 
     @Param({"64", "256", "1500"})
