@@ -44,8 +44,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * the capture sources' receive loops (their benchmarks' {@code -XX:+PrintInlining} says "inline (hot)"). Left
  * to itself, C2 often compiles {@code write} on its own first, because the stub calls it 32 times a call, and
  * then, its 3.7 KB of machine code being over {@code InlineSmallCode} (2.5 KB), calls it from the stub ("already
- * compiled into a big method"). Which of the two happened differed from fork to fork: that was most of the up
- * to 2x between forks of one row, and 256-byte writes cost 22-32 ns called against 18-19 inlined.
+ * compiled into a big method"). Which of the two happened differed from fork to fork, part of the up to 2x
+ * between forks of one row: 256-byte writes cost 22-32 ns called against 18-19 inlined.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
