@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.ringcap.ring.Hugetlbfs;
 
 /**
  * A file on tmpfs mapped into memory, deleted on close. Every buffer a benchmark compares lives in such a
@@ -18,15 +19,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * against 20.3 on 4 KiB pages).
  */
 final class ShmFile implements AutoCloseable {
-    private static final Path SHM = Path.of(System.getProperty("ringcap.bench.dir", "/dev/shm"));
+    /** The system property that names the directory, e.g. a hugetlbfs mount: see {@link BenchmarkBacking}. */
+    static final String DIRECTORY_PROPERTY = "ringcap.bench.dir";
+    private static final Path SHM = Path.of(System.getProperty(DIRECTORY_PROPERTY, "/dev/shm"));
     private static final AtomicInteger NEXT_ID = new AtomicInteger();
 
     private final Path path;
+    private final long mappedLength;
     private final Arena arena;
     private final MemorySegment segment;
 
-    private ShmFile(Path path, Arena arena, MemorySegment segment) {
+    private ShmFile(Path path, long mappedLength, Arena arena, MemorySegment segment) {
         this.path = path;
+        this.mappedLength = mappedLength;
         this.arena = arena;
         this.segment = segment;
     }
@@ -41,26 +46,45 @@ final class ShmFile implements AutoCloseable {
             + "-" + kind);
     }
 
-    /** Creates and maps a file of {@code length} bytes, every page written once so no benchmark pays the faults. */
+    /**
+     * Creates and maps a file of {@code length} bytes, every page written once so no benchmark pays the faults. On
+     * hugetlbfs the file and its mappings are whole huge pages long, the only lengths that mount accepts (for
+     * growing the file, and for unmapping); the segments are still {@code length} bytes.
+     */
     static ShmFile create(String kind, long length) {
         Path path = newPath(kind);
+        long mappedLength = Hugetlbfs.mountHolding(path)
+            .map(mount -> (length + mount.pageSize() - 1) / mount.pageSize() * mount.pageSize())
+            .orElse(length);
         Arena arena = Arena.ofShared();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
             StandardOpenOption.WRITE)) {
-            MemorySegment segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, length, arena);
+            MemorySegment segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, mappedLength, arena)
+                .asSlice(0, length);
             segment.fill((byte) 0);
-            return new ShmFile(path, arena, segment);
+            return new ShmFile(path, mappedLength, arena, segment);
         } catch (IOException e) {
-            arena.close();
-            delete(path);
+            discard(path, arena);
             throw new UncheckedIOException("cannot create benchmark file " + path, e);
+        } catch (RuntimeException e) {
+            discard(path, arena);
+            throw e;
+        }
+    }
+
+    private static void discard(Path path, Arena arena) {
+        try {
+            arena.close();
+        } finally {
+            delete(path);
         }
     }
 
     /** A second, read-only mapping of the same file, as a reader in another process would have. */
     MemorySegment mapReadOnly(Arena readerArena) {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            return channel.map(FileChannel.MapMode.READ_ONLY, 0, segment.byteSize(), readerArena);
+            return channel.map(FileChannel.MapMode.READ_ONLY, 0, mappedLength, readerArena)
+                .asSlice(0, segment.byteSize());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot map benchmark file " + path, e);
         }
@@ -81,7 +105,6 @@ final class ShmFile implements AutoCloseable {
 
     @Override
     public void close() {
-        arena.close();
-        delete(path);
+        discard(path, arena);
     }
 }
