@@ -15,8 +15,9 @@
 # "afxdp afpacket udp tcpdump netsniff-ng xdpdump datagramchannel"), BENCH_SETTLE (seconds between the generator's end and reading
 # the capturer's CPU time, default 1.2: tcpdump hands over a TPACKET_V3 block that is not full only after its 1 s
 # timeout), BENCH_WARMUP (seconds of unmeasured traffic first, default 4), BENCH_WARMUP_RATE (its rate, default
-# "same": the measured run's), BENCH_RING_SIZE (the ringcap capturers' ring, default 256m), BENCH_RINGCAP_ARGS (more
-# arguments for ringcap capture, e.g. "--umem-frames 262144"), BENCH_ROUNDS (default 1: how many times every row is
+# "same": the measured run's), BENCH_RING_SIZE (the ringcap capturers' ring, default 256m), BENCH_RING_DIR (its
+# directory, default /dev/shm; a hugetlbfs mount such as /dev/hugepages puts it on huge pages, which must be reserved),
+# BENCH_RINGCAP_ARGS (more arguments for ringcap capture, e.g. "--umem-frames 262144"), BENCH_ROUNDS (default 1: how many times every row is
 # run, all rows once per round so that a slow spell of the machine falls on every capturer alike; with more than one,
 # a second table gives each row's median and range, and the targets of issues 3 and 4 are judged on the medians),
 # JAVA_HOME (a JDK 25).
@@ -69,7 +70,7 @@ id=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 tx=ringcap-bench-tx-$id
 rx=ringcap-bench-rx-$id
 work=$(mktemp -d /tmp/ringcap-bench-capture.XXXXXX)
-ring=/dev/shm/ringcap-bench-$id.ring
+ring=${BENCH_RING_DIR:-/dev/shm}/ringcap-bench-$id.ring
 capturer_pid=
 clock_pid=
 
