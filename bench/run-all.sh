@@ -20,7 +20,6 @@ if [[ -z ${JAVA_HOME:-} && -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; the
   export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 fi
 work=$(mktemp -d /tmp/ringcap-run-all.XXXXXX)
-trap 'rm -rf "$work"' EXIT
 
 say() { echo "run-all.sh: $*" >&2; }
 
@@ -53,6 +52,31 @@ section() {
   } >>"$work/report"
 }
 
+# The JMH sections keep their rings and buffers on huge pages, as production rings run (bench/README.md, Pages): as
+# root, run-all reserves the pages they need while they run and gives them back before the capture benchmarks, whose
+# settings are their own. Without root or a hugetlbfs mount they run on normal pages, and their tables say so.
+huge_pages_wanted=272  # a 256m ring file (129 pages of 2 MiB) and a ceiling buffer of the same size, one at a time, with room
+huge_mount=$(awk '$3 == "hugetlbfs" { print $2; exit }' /proc/mounts)
+nr_hugepages_before=
+huge_pages_free() { awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo; }
+reserve_huge_pages() {
+  local free
+  [[ $(id -u) == 0 && -n $huge_mount ]] || return 0
+  free=$(huge_pages_free)
+  (( free >= huge_pages_wanted )) && return 0
+  nr_hugepages_before=$(cat /proc/sys/vm/nr_hugepages)
+  echo $(( nr_hugepages_before + huge_pages_wanted - free )) >/proc/sys/vm/nr_hugepages 2>/dev/null || true
+}
+release_huge_pages() {
+  if [[ -n $nr_hugepages_before ]]; then
+    echo "$nr_hugepages_before" >/proc/sys/vm/nr_hugepages 2>/dev/null || true
+    nr_hugepages_before=
+  fi
+}
+# True when the JMH sections can have their huge pages.
+on_huge_pages() { [[ -n $huge_mount ]] && (( $(huge_pages_free) >= huge_pages_wanted )); }
+trap 'release_huge_pages; rm -rf "$work"' EXIT
+
 skipped() {
   printf '## %s\n\nSkipped: %s\n\n' "$1" "$2" >>"$work/report"
   say "skipped $1: $2"
@@ -82,8 +106,17 @@ ring_quick() {
 ring_sizes() {
   local timing=(-wi 2 -i 3) sizes=8m,32m,64m,256m
   [[ $quick == 1 ]] && { timing=(-wi 1 -i 1 -w 300ms -r 300ms); sizes=8m,64m; }
+  local pages=()
+  if on_huge_pages; then
+    pages=(-jvmArgsPrepend "-Dringcap.bench.dir=$huge_mount")
+    echo "Buffers on hugetlbfs $huge_mount."
+  else
+    echo "Buffers on tmpfs /dev/shm (normal pages): run-all could not reserve $huge_pages_wanted huge pages."
+  fi
+  echo
   jmh 'RingPublishBenchmark.publishBatch32|CopyCeilingBenchmark.copy|RecordStoreCeilingBenchmark.store' \
-    -p frameSize=64 -p readers=0 -p ringSize=$sizes -f 1 "${timing[@]}" -rf csv -rff "$work/sizes.csv" >"$work/jmh"
+    -p frameSize=64 -p readers=0 -p ringSize=$sizes -f 1 "${timing[@]}" "${pages[@]}" -rf csv -rff "$work/sizes.csv" \
+    >"$work/jmh"
   echo "| ring | ringcap publish, batch 32, ns/record | the record's 96 bytes stored, ns/record | the frame copied, ns/frame | ringcap less the stores, ns |"
   echo "|---:|---:|---:|---:|---:|"
   awk -F, '
@@ -108,8 +141,16 @@ ring_sizes() {
 receive_loops() {
   local timing=()
   [[ $quick == 1 ]] && timing=(-wi 1 -i 1 -w 300ms -r 300ms)
-  jmh 'XskReceiveBenchmark|AfPacketReceiveBenchmark' -f 1 ${timing[@]+"${timing[@]}"} -p ringSize=8m,64m -prof gc \
-    -rf csv -rff "$work/loops.csv" >"$work/jmh"
+  local pages=normal
+  if on_huge_pages; then
+    pages=huge
+    echo "Packet ring on hugetlbfs $huge_mount, afxdp's UMEM on huge pages (pages=huge)."
+  else
+    echo "Packet ring on tmpfs /dev/shm, afxdp's UMEM on normal pages (pages=normal): run-all could not reserve huge pages."
+  fi
+  echo
+  jmh 'XskReceiveBenchmark|AfPacketReceiveBenchmark' -f 1 ${timing[@]+"${timing[@]}"} -p ringSize=8m,64m -p pages=$pages \
+    -prof gc -rf csv -rff "$work/loops.csv" >"$work/jmh"
   echo "| loop | frame B | ring | receive ns/packet | kernel stand-in ns/packet | loop alone ns/packet | receive B/packet |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
   awk -F, '
@@ -165,6 +206,7 @@ memory=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
   echo
 } >"$work/report"
 
+reserve_huge_pages
 if [[ $quick == 1 ]]; then
   section "Ring" "JMH, 64-byte frames, no readers, one short iteration: ringcap's batched publish beside Agrona's broadcast transmit and a bare memory copy (ns per record)." \
     ring_quick
@@ -178,6 +220,7 @@ section "Ring size" "ringcap's publish of 64-byte frames batched by 32, no reade
 
 section "Receive loops" "The afxdp and afpacket receive loops alone, JMH, on kernel rings played in plain memory (XskReceiveBenchmark, AfPacketReceiveBenchmark: see bench/README.md); the stand-in for the kernel runs on the same core, so cross-core misses are not in these figures." \
   receive_loops
+release_huge_pages
 
 if [[ $(id -u) -eq 0 ]]; then
   if [[ $quick == 1 ]]; then

@@ -1,6 +1,7 @@
 package io.ringcap.bench;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -47,12 +48,12 @@ public final class RingBenchmarkReport {
     }
 
     /**
-     * Runs the short version of the ring benchmarks in {@code forks} forks each (1 to {@link #MAX_FORKS}) and
-     * prints the table (or, with {@code json}, the same as JSON) on {@code out}; JMH's progress goes to
-     * {@code progress}. Returns 0 when the benchmarks ran, whether the targets were met or not (the output says),
-     * and 1 when they could not run.
+     * Runs the short version of the ring benchmarks in {@code forks} forks each (1 to {@link #MAX_FORKS}), their
+     * buffers on {@code backing}, and prints the table (or, with {@code json}, the same as JSON) on {@code out};
+     * JMH's progress goes to {@code progress}. Returns 0 when the benchmarks ran, whether the targets were met or
+     * not (the output says), and 1 when they could not run.
      */
-    public static int run(boolean json, int forks, PrintStream out, PrintStream progress) {
+    public static int run(boolean json, int forks, BenchmarkBacking backing, PrintStream out, PrintStream progress) {
         if (forks < 1 || forks > MAX_FORKS) {
             throw new IllegalArgumentException("forks must be 1 to " + MAX_FORKS + ", not " + forks);
         }
@@ -68,7 +69,7 @@ public final class RingBenchmarkReport {
             .measurementIterations(2)
             .measurementTime(TimeValue.seconds(1))
             .addProfiler(GCProfiler.class)
-            .jvmArgsAppend(FORK_JVM_ARGS)
+            .jvmArgsAppend(forkJvmArguments(backing))
             .shouldFailOnError(true)
             .build();
         Collection<RunResult> results;
@@ -78,14 +79,24 @@ public final class RingBenchmarkReport {
             progress.println("ring benchmarks failed: " + e.getMessage());
             return 1;
         }
-        RingBenchmarkSummary summary = RingBenchmarkSummary.of(results, Runtime.getRuntime().availableProcessors());
+        RingBenchmarkSummary summary = RingBenchmarkSummary.of(results, Runtime.getRuntime().availableProcessors(),
+            backing);
         out.print(json ? summary.toJson() : summary.toMarkdown());
         out.flush();
         return 0;
     }
 
-    /** {@code java -cp benchmarks.jar io.ringcap.bench.RingBenchmarkReport [--json]}: one fork, without the CLI. */
+    private static String[] forkJvmArguments(BenchmarkBacking backing) {
+        String[] arguments = Arrays.copyOf(FORK_JVM_ARGS, FORK_JVM_ARGS.length + 1);
+        arguments[FORK_JVM_ARGS.length] = backing.jvmArgument();
+        return arguments;
+    }
+
+    /**
+     * {@code java -cp benchmarks.jar io.ringcap.bench.RingBenchmarkReport [--json]}: one fork, buffers where
+     * {@link BenchmarkBacking#choose} puts them, without the CLI.
+     */
     public static void main(String[] args) {
-        System.exit(run(List.of(args).contains("--json"), 1, System.out, System.err));
+        System.exit(run(List.of(args).contains("--json"), 1, BenchmarkBacking.choose(), System.out, System.err));
     }
 }

@@ -19,12 +19,14 @@ import org.openjdk.jmh.results.RunResult;
  * per second (record headers not counted); B/op is JMH's {@code gc.alloc.rate.norm}, which counts every
  * thread of the fork, reader threads included.
  *
- * @param environment JDK, cores and ring size the figures were taken with
+ * @param environment JDK, cores, ring size and the pages the figures were taken with
+ * @param advice      how to measure on the pages production rings use, if these were not them; else empty
  * @param publish     one row per frame size, batch and reader count
  * @param read        the reader's cost on a full ring, one row per frame size
  * @param targets     the project's targets, each met or missed
  */
-record RingBenchmarkSummary(String environment, List<PublishRow> publish, List<ReadRow> read, List<Target> targets) {
+record RingBenchmarkSummary(String environment, String advice, List<PublishRow> publish, List<ReadRow> read,
+    List<Target> targets) {
     static final int[] FRAME_SIZES = {64, 256, 1500};
     static final int[] BATCHES = {1, 32};
     static final int[] READERS = {0, 1, 2};
@@ -53,8 +55,11 @@ record RingBenchmarkSummary(String environment, List<PublishRow> publish, List<R
     record Target(String id, String description, boolean pass, String detail) {
     }
 
-    /** Pairs up {@code results} of the four benchmarks; {@code cores} decides which rows are oversubscribed. */
-    static RingBenchmarkSummary of(Collection<RunResult> results, int cores) {
+    /**
+     * Pairs up {@code results} of the four benchmarks; {@code cores} decides which rows are oversubscribed, and
+     * {@code backing} is where their buffers were.
+     */
+    static RingBenchmarkSummary of(Collection<RunResult> results, int cores, BenchmarkBacking backing) {
         List<PublishRow> publish = new ArrayList<>();
         List<ReadRow> read = new ArrayList<>();
         for (int frameSize : FRAME_SIZES) {
@@ -74,11 +79,12 @@ record RingBenchmarkSummary(String environment, List<PublishRow> publish, List<R
             read.add(new ReadRow(frameSize, poll.nsPerOp(), poll.gbPerSecond(frameSize), poll.bytesPerOp()));
         }
         BenchmarkParams params = results.iterator().next().getParams();
-        String environment = String.format(Locale.ROOT, "JDK %s, %d cores, ring %s on tmpfs, %d fork(s), %d x %s warmup, "
-                + "%d x %s measurement", params.getJdkVersion(), cores, params.getParam("ringSize"), params.getForks(),
+        String environment = String.format(Locale.ROOT, "JDK %s, %d cores, ring %s on %s, %d fork(s), %d x %s "
+                + "warmup, %d x %s measurement", params.getJdkVersion(), cores, params.getParam("ringSize"),
+            backing.description(), params.getForks(),
             params.getWarmup().getCount(), params.getWarmup().getTime(), params.getMeasurement().getCount(),
             params.getMeasurement().getTime());
-        return new RingBenchmarkSummary(environment, publish, read, targets(publish, read));
+        return new RingBenchmarkSummary(environment, backing.advice(), publish, read, targets(publish, read));
     }
 
     private static List<Target> targets(List<PublishRow> publish, List<ReadRow> read) {
@@ -123,6 +129,9 @@ record RingBenchmarkSummary(String environment, List<PublishRow> publish, List<R
     String toMarkdown() {
         StringBuilder out = new StringBuilder();
         out.append("ringcap ring benchmarks: ").append(environment).append("\n\n");
+        if (!advice.isEmpty()) {
+            out.append("Buffers ").append(advice).append("\n\n");
+        }
         out.append("| frame B | batch | readers | ringcap ns/record | ringcap GB/s | Agrona ns/msg | Agrona GB/s "
             + "| copy ceiling GB/s | ringcap % of ceiling | ringcap B/op |\n");
         out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

@@ -1,5 +1,6 @@
 package io.ringcap.capture;
 
+import io.ringcap.bench.BenchmarkBacking;
 import io.ringcap.ring.RingFile;
 import io.ringcap.ring.RingWriter;
 import io.ringcap.ring.Sizes;
@@ -33,8 +34,8 @@ import java.util.concurrent.TimeUnit;
  * benchmark thread plays the kernel between polls ({@link InMemoryTpacketRing#receive}): {@value #BATCH} packets
  * a time, each a {@code tpacket3_hdr} and a copy of the frame, a block handed over when full;
  * {@link #kernelSideOnly} measures that part alone, to subtract. The counterpart of {@link XskReceiveBenchmark},
- * so that the two sources' loops compare on the same terms: frames of {@code frameSize} bytes, a ring of {@code ringSize} (64m) in
- * /dev/shm, ns per packet. As there, the kernel's part runs on the benchmark's own core, so the loop finds the
+ * so that the two sources' loops compare on the same terms: frames of {@code frameSize} bytes, a ring of
+ * {@code ringSize} (64m) on {@code pages}, ns per packet. As there, the kernel's part runs on the benchmark's own core, so the loop finds the
  * packets in its own cache, where a capture finds them in the cache of the core that received them: the figure
  * is the loop's work, not the cross-core misses a capture adds (bench/capture-threads.sh measures those).
  */
@@ -54,6 +55,13 @@ public class AfPacketReceiveBenchmark {
     @Param("64m")
     public String ringSize;
 
+    /**
+     * The ring's pages: {@code normal} (/dev/shm) or {@code huge} (the first hugetlbfs mount, as production rings
+     * run). The kernel's TPACKET_V3 ring is in normal pages either way, as the kernel maps it.
+     */
+    @Param("normal")
+    public String pages;
+
     private final Arena arena = Arena.ofShared();
     private InMemoryTpacketRing kernel;
     private TpacketV3Reader reader;
@@ -67,7 +75,8 @@ public class AfPacketReceiveBenchmark {
         kernel = new InMemoryTpacketRing(PacketRingGeometry.DEFAULT);
         reader = kernel.reader(1);
         frame = arena.allocate(frameSize, Long.BYTES).fill((byte) 0x5A);
-        ringPath = Path.of("/dev/shm", "ringcap-bench-afpacket-" + ProcessHandle.current().pid() + ".ring");
+        ringPath = BenchmarkBacking.ringDirectory(pages)
+            .resolve("ringcap-bench-afpacket-" + ProcessHandle.current().pid() + ".ring");
         RingFile.create(ringPath, Sizes.parse(ringSize), true).close();
         writer = RingWriter.open(ringPath, TimestampSource.KERNEL, "ringcap bench afpacket");
         writer.prefault();

@@ -1,6 +1,6 @@
 package io.ringcap.capture;
 
-import io.ringcap.ring.Hugetlbfs;
+import io.ringcap.bench.BenchmarkBacking;
 import io.ringcap.ring.RingFile;
 import io.ringcap.ring.RingWriter;
 import io.ringcap.ring.Sizes;
@@ -69,19 +69,11 @@ public class XskReceiveBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        boolean huge = switch (pages) {
-            case "normal" -> false;
-            case "huge" -> true;
-            default -> throw new IllegalArgumentException("pages is normal or huge, not " + pages);
-        };
-        rings = new InMemoryXskRings(FRAMES, FRAME_SIZE, huge);
+        Path directory = BenchmarkBacking.ringDirectory(pages);
+        rings = new InMemoryXskRings(FRAMES, FRAME_SIZE, pages.equals("huge"));
         for (int i = 0; i < FRAMES; i++) {
             rings.umem().asSlice((long) i * FRAME_SIZE + InMemoryXskRings.HEADROOM, frameSize).fill((byte) 0x5A);
         }
-        Path directory = huge ? Hugetlbfs.mounts().stream().findFirst().map(Hugetlbfs.Mount::mountPoint)
-            .orElseThrow(() -> new IllegalStateException("pages=huge needs a hugetlbfs mount, e.g. "
-                + "'mount -t hugetlbfs none /dev/hugepages'"))
-            : Path.of("/dev/shm");
         ringPath = directory.resolve("ringcap-bench-xsk-" + ProcessHandle.current().pid() + ".ring");
         RingFile.create(ringPath, Sizes.parse(ringSize), true).close();
         writer = RingWriter.open(ringPath, TimestampSource.XDP_TAI, "ringcap bench xsk");

@@ -1,5 +1,6 @@
 package io.ringcap.cli;
 
+import io.ringcap.bench.BenchmarkBacking;
 import io.ringcap.bench.RingBenchmarkReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -7,6 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code ringcap bench}: measurements to compare ringcap with the tools users would pick instead. */
@@ -39,13 +41,29 @@ final class BenchCommand implements Runnable {
                 + "all forks: use 3 or more for figures to compare, since one fork can land on a slow spell.")
         int forks;
 
+        @Option(names = "--dir", paramLabel = "DIR",
+            description = "Directory for the benchmark's buffers (the ring, Agrona's buffer, the copy ceiling's). "
+                + "Default: a hugetlbfs mount with enough free huge pages, as production rings use, else /dev/shm.")
+        Path directory;
+
         @Override
         public Integer call() {
             if (forks < 1 || forks > RingBenchmarkReport.MAX_FORKS) {
                 throw new ParameterException(spec.commandLine(), "--forks must be 1 to " + RingBenchmarkReport.MAX_FORKS
                     + ", not " + forks);
             }
-            return RingBenchmarkReport.run(json, forks, System.out, System.err);
+            BenchmarkBacking backing;
+            try {
+                backing = directory == null ? BenchmarkBacking.choose() : BenchmarkBacking.in(directory);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--dir " + e.getMessage());
+            } catch (IllegalStateException e) {
+                throw new CommandFailure("--dir " + e.getMessage());
+            }
+            if (!backing.advice().isEmpty()) {
+                System.err.println("ringcap: benchmark buffers " + backing.advice());
+            }
+            return RingBenchmarkReport.run(json, forks, backing, System.out, System.err);
         }
     }
 }

@@ -1,5 +1,11 @@
 package io.ringcap.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -18,5 +24,18 @@ class BenchCommandTest {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).startsWith("ringcap: " + message);
         assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void aDirectoryThatIsNotOneIsBadUsageBeforeAnythingRuns(@TempDir Path temporary) throws IOException {
+        Path file = Files.createFile(temporary.resolve("not-a-directory"));
+
+        for (Path directory : new Path[] {temporary.resolve("missing"), file}) {
+            CommandResult result = CommandResult.execute("bench", "ring", "--dir", directory.toString());
+
+            assertThat(result.exitCode()).isEqualTo(2);
+            assertThat(result.err()).startsWith("ringcap: --dir " + directory + " is not a writable directory");
+            assertThat(result.out()).isEmpty();
+        }
     }
 }
