@@ -55,7 +55,8 @@ section() {
 # The JMH sections keep their rings and buffers on huge pages, as production rings run (bench/README.md, Pages): as
 # root, run-all reserves the pages they need while they run and gives them back before the capture benchmarks, whose
 # settings are their own. Without root or a hugetlbfs mount they run on normal pages, and their tables say so.
-huge_pages_wanted=272  # a 256m ring file (129 pages of 2 MiB) and a ceiling buffer of the same size, one at a time, with room
+# A 256m ring file is 129 pages of 2 MiB; the ceiling's buffer of the same size follows it; and room to spare.
+huge_pages_wanted=272
 huge_mount=$(awk '$3 == "hugetlbfs" { print $2; exit }' /proc/mounts)
 nr_hugepages_before=
 huge_pages_free() { awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo; }
@@ -111,7 +112,8 @@ ring_sizes() {
     pages=(-jvmArgsPrepend "-Dringcap.bench.dir=$huge_mount")
     echo "Buffers on hugetlbfs $huge_mount."
   else
-    echo "Buffers on tmpfs /dev/shm (normal pages): run-all could not reserve $huge_pages_wanted huge pages."
+    echo "Buffers on tmpfs /dev/shm (normal pages): run-all could not reserve $huge_pages_wanted huge pages (that needs"
+    echo "root and a hugetlbfs mount)."
   fi
   echo
   jmh 'RingPublishBenchmark.publishBatch32|CopyCeilingBenchmark.copy|RecordStoreCeilingBenchmark.store' \
@@ -146,7 +148,8 @@ receive_loops() {
     pages=huge
     echo "Packet ring on hugetlbfs $huge_mount, afxdp's UMEM on huge pages (pages=huge)."
   else
-    echo "Packet ring on tmpfs /dev/shm, afxdp's UMEM on normal pages (pages=normal): run-all could not reserve huge pages."
+    echo "Packet ring on tmpfs /dev/shm, afxdp's UMEM on normal pages (pages=normal): run-all could not reserve huge"
+    echo "pages (that needs root and a hugetlbfs mount)."
   fi
   echo
   jmh 'XskReceiveBenchmark|AfPacketReceiveBenchmark' -f 1 ${timing[@]+"${timing[@]}"} -p ringSize=8m,64m -p pages=$pages \
