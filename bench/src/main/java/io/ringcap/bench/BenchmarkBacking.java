@@ -37,7 +37,7 @@ public record BenchmarkBacking(Path directory, String description, String advice
             shortfall = Math.max(free, 0) + " free huge pages of " + Sizes.format(mount.pageSize()) + " where "
                 + needed + " are needed ('" + Hugetlbfs.reserveHint(mount.pageSize(), needed) + "' or more)";
         }
-        Path directory = Files.isDirectory(TMPFS) ? TMPFS : Path.of(System.getProperty("java.io.tmpdir"));
+        Path directory = ShmFile.orTemporaryDirectory(TMPFS);
         return new BenchmarkBacking(directory, "tmpfs " + directory,
             "on normal pages: " + shortfall + ". Production rings run on huge pages; reserve them to measure so.");
     }

@@ -41,7 +41,7 @@ final class ShmFile implements AutoCloseable {
      * /dev/shm where it exists (else the temporary directory); the pid keeps concurrent forks apart.
      */
     static Path newPath(String kind) {
-        Path directory = Files.isDirectory(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"));
+        Path directory = orTemporaryDirectory(SHM);
         return directory.resolve("ringcap-bench-" + ProcessHandle.current().pid() + "-" + NEXT_ID.incrementAndGet()
             + "-" + kind);
     }
@@ -92,6 +92,11 @@ final class ShmFile implements AutoCloseable {
 
     MemorySegment segment() {
         return segment;
+    }
+
+    /** {@code directory} if it is one, else the JVM's temporary directory (a host without /dev/shm). */
+    static Path orTemporaryDirectory(Path directory) {
+        return Files.isDirectory(directory) ? directory : Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     /** Deletes {@code path} if it exists. */
