@@ -17,10 +17,10 @@
 # timeout), BENCH_WARMUP (seconds of unmeasured traffic first, default 4), BENCH_WARMUP_RATE (its rate, default
 # "same": the measured run's), BENCH_RING_SIZE (the ringcap capturers' ring, default 256m), BENCH_RING_DIR (its
 # directory, default /dev/shm; a hugetlbfs mount such as /dev/hugepages puts it on huge pages, which must be reserved),
-# BENCH_RINGCAP_ARGS (more arguments for ringcap capture, e.g. "--umem-frames 262144"), BENCH_ROUNDS (default 1: how many times every row is
-# run, all rows once per round so that a slow spell of the machine falls on every capturer alike; with more than one,
-# a second table gives each row's median and range, and the targets of issues 3 and 4 are judged on the medians),
-# JAVA_HOME (a JDK 25).
+# BENCH_RINGCAP_ARGS (more arguments for ringcap capture, e.g. "--umem-frames 262144"), BENCH_ROUNDS (default 1: how
+# many times every row is run, all rows once per round so that a slow spell of the machine falls on every capturer
+# alike; with more than one, a second table gives each row's median and range, and the targets of issues 3 and 4 are
+# judged on the medians), JAVA_HOME (a JDK 25).
 #
 # CPU time is the capturer process's, all threads, from when the first packet reaches veth-rx to BENCH_SETTLE after
 # the generator exits: utime+stime from /proc/PID/stat (10 ms ticks), and the same sum read with nanosecond

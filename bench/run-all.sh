@@ -152,8 +152,8 @@ receive_loops() {
     echo "pages (that needs root and a hugetlbfs mount)."
   fi
   echo
-  jmh 'XskReceiveBenchmark|AfPacketReceiveBenchmark' -f 1 ${timing[@]+"${timing[@]}"} -p ringSize=8m,64m -p pages=$pages \
-    -prof gc -rf csv -rff "$work/loops.csv" >"$work/jmh"
+  jmh 'XskReceiveBenchmark|AfPacketReceiveBenchmark' -f 1 ${timing[@]+"${timing[@]}"} -p ringSize=8m,64m \
+    -p pages=$pages -prof gc -rf csv -rff "$work/loops.csv" >"$work/jmh"
   echo "| loop | frame B | ring | receive ns/packet | kernel stand-in ns/packet | loop alone ns/packet | receive B/packet |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
   awk -F, '

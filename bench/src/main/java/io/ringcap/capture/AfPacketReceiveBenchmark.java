@@ -35,9 +35,10 @@ import java.util.concurrent.TimeUnit;
  * a time, each a {@code tpacket3_hdr} and a copy of the frame, a block handed over when full;
  * {@link #kernelSideOnly} measures that part alone, to subtract. The counterpart of {@link XskReceiveBenchmark},
  * so that the two sources' loops compare on the same terms: frames of {@code frameSize} bytes, a ring of
- * {@code ringSize} (64m) on {@code pages}, ns per packet. As there, the kernel's part runs on the benchmark's own core, so the loop finds the
- * packets in its own cache, where a capture finds them in the cache of the core that received them: the figure
- * is the loop's work, not the cross-core misses a capture adds (bench/capture-threads.sh measures those).
+ * {@code ringSize} (64m) on {@code pages}, ns per packet. As there, the kernel's part runs on the benchmark's own
+ * core, so the loop finds the packets in its own cache, where a capture finds them in the cache of the core that
+ * received them: the figure is the loop's work, not the cross-core misses a capture adds
+ * (bench/capture-threads.sh measures those).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
