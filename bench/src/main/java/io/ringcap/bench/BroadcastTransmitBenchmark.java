@@ -110,11 +110,8 @@ public class BroadcastTransmitBenchmark {
     }
 
     /** A reader process's view of the broadcast buffer: its own mapping, every byte of each copy summed. */
-    private static final class BroadcastPollingReader implements ReaderThreads.Reader, MessageHandler {
-        private final Arena arena = Arena.ofShared();
+    private static final class BroadcastPollingReader extends ReaderThreads.MappingReader implements MessageHandler {
         private final CopyBroadcastReceiver receiver;
-        private long records;
-        private long laps;
         /** Where the sums go: a field store the JIT cannot drop, so the loads that feed it stay. */
         private long sum;
 
@@ -138,21 +135,6 @@ public class BroadcastTransmitBenchmark {
         @Override
         public void onMessage(int msgTypeId, MutableDirectBuffer buffer, int index, int length) {
             sum += FrameSum.sum(buffer, index, length);
-        }
-
-        @Override
-        public long records() {
-            return records;
-        }
-
-        @Override
-        public long laps() {
-            return laps;
-        }
-
-        @Override
-        public void close() {
-            arena.close();
         }
     }
 }

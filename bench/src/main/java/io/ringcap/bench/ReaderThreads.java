@@ -1,5 +1,6 @@
 package io.ringcap.bench;
 
+import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -30,6 +31,29 @@ final class ReaderThreads implements AutoCloseable {
 
         @Override
         void close();
+    }
+
+    /** A reader on a read-only mapping of its own, which it unmaps at close; it counts its records and laps. */
+    abstract static class MappingReader implements Reader {
+        /** Holds the reader's mapping. */
+        protected final Arena arena = Arena.ofShared();
+        protected long records;
+        protected long laps;
+
+        @Override
+        public final long records() {
+            return records;
+        }
+
+        @Override
+        public final long laps() {
+            return laps;
+        }
+
+        @Override
+        public final void close() {
+            arena.close();
+        }
     }
 
     private final List<Reader> readers = new ArrayList<>();

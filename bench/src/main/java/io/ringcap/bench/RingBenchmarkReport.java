@@ -18,8 +18,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * The short run behind {@code ringcap bench ring}: every ring benchmark, Agrona's broadcast buffer and the
- * copy ceiling, each in one fork (or more) with two 1 s warmups and two 1 s measurements under JMH's GC
- * profiler (under three minutes a fork on two cores), printed as one table side by side with the project's
+ * copy ceilings (without and with readers), each in one fork (or more) with two 1 s warmups and two 1 s
+ * measurements under JMH's GC profiler (about 3.5 minutes a fork on two cores), printed as one table side by side with the project's
  * targets. A score is the mean over every fork's measurements: on a shared VM one fork of a memory-bound row can
  * come out twice as slow as the next, so three forks give figures to compare.
  *
@@ -28,7 +28,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * {@code bench/README.md}) is what to quote.
  */
 public final class RingBenchmarkReport {
-    /** Most forks {@link #run} takes: each adds about three minutes. */
+    /** Most forks {@link #run} takes: each adds about 3.5 minutes. */
     public static final int MAX_FORKS = 10;
 
     /**
@@ -42,7 +42,7 @@ public final class RingBenchmarkReport {
 
     private static final List<Class<?>> BENCHMARKS = List.of(
         RingPublishBenchmark.class, RingReadBenchmark.class, BroadcastTransmitBenchmark.class,
-        CopyCeilingBenchmark.class);
+        CopyCeilingBenchmark.class, CopyCeilingWithReadersBenchmark.class);
 
     private RingBenchmarkReport() {
     }

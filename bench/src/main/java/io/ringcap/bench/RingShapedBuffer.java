@@ -15,7 +15,15 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The state of the ceiling benchmarks: a tmpfs file of the ring's capacity and a frame of {@code frameSize} bytes,
  * with the offset of the next record as the ring would place it (same stride, same alignment, wrapping at the
- * end). A benchmark writes at {@link #offset}, then calls {@link #advance}.
+ * end). A benchmark writes at {@link #offset}, then calls {@link #advance}. One cache line past the capacity, the
+ * {@link #trailer}, is where a benchmark with readers publishes how far it wrote.
+ *
+ * <pre>
+ *  0                                                     capacity        capacity + 64
+ *  +-------------------------------------------------------+---------------+
+ *  | target: records at the ring's stride, wrapping         | trailer       |
+ *  +-------------------------------------------------------+---------------+
+ * </pre>
  */
 @State(Scope.Thread)
 public abstract class RingShapedBuffer {
@@ -25,26 +33,48 @@ public abstract class RingShapedBuffer {
     @Param("64m")
     public String ringSize;
 
-    private ShmFile file;
+    /** Bytes of the {@link #trailer}: a cache line of its own. */
+    static final int TRAILER_LENGTH = 64;
+
+    protected ShmFile file;
     private Arena arena;
     protected MemorySegment frame;
     protected MemorySegment target;
+    protected MemorySegment trailer;
     protected long offset;
     private long stride;
 
     @Setup(Level.Trial)
     public void setUp() {
-        file = ShmFile.create(getClass().getSimpleName(), Sizes.parse(ringSize));
-        target = file.segment();
+        long capacity = Sizes.parse(ringSize);
+        file = ShmFile.create(getClass().getSimpleName(), capacity + TRAILER_LENGTH);
+        target = file.segment().asSlice(0, capacity);
+        trailer = file.segment().asSlice(capacity, TRAILER_LENGTH);
         arena = Arena.ofShared();
         frame = arena.allocate(frameSize, Long.BYTES).fill((byte) 0x5A);
         stride = RecordDescriptor.alignedRecordLength(frameSize);
+        started();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        arena.close();
-        file.close();
+        try {
+            stopping();
+        } finally {
+            arena.close();
+            file.close();
+        }
+    }
+
+    /**
+     * Called once the buffer is set up, e.g. to start readers of it: JMH does not promise to run a superclass's
+     * {@code @Setup} before a subclass's own.
+     */
+    protected void started() {
+    }
+
+    /** Called before the buffer is torn down, e.g. to stop its readers. */
+    protected void stopping() {
     }
 
     /** Moves {@link #offset} to where the ring would put the next record. */

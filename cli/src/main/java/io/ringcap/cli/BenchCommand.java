@@ -28,7 +28,7 @@ final class BenchCommand implements Runnable {
     /** {@code ringcap bench ring}: a short JMH run of the ring against Agrona and a bare copy. */
     @Command(name = "ring",
         description = "Publish and read cost of the packet ring beside Agrona's broadcast buffer and a bare "
-            + "memory copy (about 3 minutes a fork; progress on stderr).")
+            + "memory copy (about 3.5 minutes a fork; progress on stderr).")
     static final class Ring implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -37,7 +37,7 @@ final class BenchCommand implements Runnable {
         boolean json;
 
         @Option(names = "--forks", paramLabel = "N", defaultValue = "1",
-            description = "JMH forks a benchmark, 1 to 10 (default 1; about 3 minutes each). A score is the mean of "
+            description = "JMH forks a benchmark, 1 to 10 (default 1; about 3.5 minutes each). A score is the mean of "
                 + "all forks: use 3 or more for figures to compare, since one fork can land on a slow spell.")
         int forks;
 
