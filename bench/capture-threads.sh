@@ -8,7 +8,10 @@
 #
 # Arguments: SOURCE (afxdp, afpacket or udp), RATE (generator --rate: 100k, max, ...), SECONDS measured (default 5),
 # then any further arguments for `ringcap capture`. Environment: BENCH_SIZE (UDP payload bytes, default 64),
-# BENCH_WARMUP (seconds of unmeasured traffic first, default 4), JAVA_HOME (a JDK 25).
+# BENCH_WARMUP (seconds of unmeasured traffic first, default 4), JAVA_HOME (a JDK 25), BENCH_REPO (the checkout
+# whose ringcap captures, default this one; the generator is always this one's), BENCH_PACKETS (captured, the
+# default: packets are the records the capture wrote; sent: the packets the generator sent, for a build that
+# writes no records, see bench/read-floor.sh).
 #
 # Sender `ringcap generate` on CPU 0 in one namespace, capture (--idle park) on CPU 1 in another, veth between
 # them, addresses 10.213.10.1/30 and .2 only, TTL 1; the namespaces go on exit. CPU per thread is the delta of
@@ -38,10 +41,15 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/veth-pair.sh
 source "$repo/bench/veth-pair.sh"
 ringcap=$repo/ringcap
+capturer=${BENCH_REPO:-$repo}/ringcap
+[[ -x $capturer ]] || die "BENCH_REPO has no ringcap launcher: $capturer"
+count=${BENCH_PACKETS:-captured}
+[[ $count == captured || $count == sent ]] || die "BENCH_PACKETS must be captured or sent, not '$count'"
 if [[ -z ${JAVA_HOME:-} && -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then
   export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 fi
 "$ringcap" --version >/dev/null || die "ringcap does not build/run: try $ringcap --help"
+"$capturer" --version >/dev/null || die "ringcap does not build/run: try $capturer --help"
 
 id=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 tx=ringcap-threads-tx-$id
@@ -66,7 +74,7 @@ trap 'exit 130' INT TERM
 make_veth_pair "$tx" "$rx" 10.213.10
 
 group=239.1.10.1:5000
-ip netns exec "$rx" taskset -c 1 "$ringcap" capture --source "$source" --idle park --iface veth-rx --group "$group" \
+ip netns exec "$rx" taskset -c 1 "$capturer" capture --source "$source" --idle park --iface veth-rx --group "$group" \
   --ring "$ring" --size 256m "$@" 2>"$work/capture.err" &
 capture_pid=$!
 for _ in $(seq 150); do
@@ -90,19 +98,25 @@ snapshot() {
 }
 
 captured() { grep -o 'captured [0-9,]*' "$work/capture.err" | tail -1 | tr -dc '0-9'; }
+drops() { grep -o 'drops [0-9,]*' "$work/capture.err" | tail -1 | tr -dc '0-9'; }
 
 (( warmup > 0 )) && send "$warmup"
 sleep 1
 snapshot >"$work/before"
-before=$(captured)
+before=$(captured) drops_before=$(drops)
 send "$seconds"
 sleep 1
 snapshot >"$work/after"
-after=$(captured)
-packets=$(( ${after:-0} - ${before:-0} ))
-(( packets > 0 )) || die "no packets captured in the measured window (see $work/capture.err)"
+after=$(captured) drops_after=$(drops)
+if [[ $count == sent ]]; then
+  packets=$(awk '$1 == "sent" { print $2 }' "$work/generate.out")
+else
+  packets=$(( ${after:-0} - ${before:-0} ))
+fi
+(( ${packets:-0} > 0 )) || die "no packets $count in the measured window (see $work/capture.err)"
 
 echo "ringcap capture --source $source${*:+ $*}: $packets packets in the measured $seconds s at --rate $rate, $size-byte payloads"
+echo "drops reported by the capture: $(( ${drops_after:-0} - ${drops_before:-0} ))"
 printf '%-20s %12s %10s %10s %12s\n' thread "CPU ms" "ns/packet" "runs" "µs/run"
 join "$work/before" "$work/after" | awk '{ delta = $6 - $3; if (delta >= 100000) { cpu[$2] += delta; runs[$2] += $7 - $4 } }
   END { for (name in cpu) print name, cpu[name], runs[name] }' | sort -k2 -n -r |

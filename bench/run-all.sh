@@ -2,10 +2,11 @@
 # Runs every benchmark of bench/ in turn and writes one markdown report, bench/RESULTS.md: the machine, the date,
 # and each benchmark's table as the benchmark printed it, ringcap beside the tools users would pick instead.
 #
-#   sudo bench/run-all.sh                   # about 26 minutes of both CPUs: ring (ringcap bench ring --forks 3, ~9 min; by ring size ~1.5 min),
+#   sudo bench/run-all.sh                   # about 35 minutes of both CPUs: ring (ringcap bench ring --forks 3, ~11 min; by ring size ~1.5 min),
 #                                           # receive loops (~4 min), capture (64 B at 100k and max, 3 s each, 3 rounds, ~10 min),
-#                                           # record (a 4g ring, 3 rounds, ~5 min), end to end (~1.5 min)
-#   sudo RUN_ALL_QUICK=1 bench/run-all.sh   # under a minute, to check that everything runs: not figures to quote
+#                                           # read floor (afpacket and afxdp at max, 3 rounds, ~5 min), record (a 4g ring, 3 rounds,
+#                                           # ~5 min), end to end (~1.5 min)
+#   sudo RUN_ALL_QUICK=1 bench/run-all.sh   # about 3 minutes, to check that everything runs: not figures to quote
 #
 # Without root, capture.sh and end-to-end.sh (network namespaces, AF_PACKET, XDP) are skipped and the report says so. A benchmark that
 # fails does not stop the others: the report shows its exit status and the last lines it printed. Progress goes to
@@ -191,6 +192,17 @@ receive_loops() {
   cat "$work/loops-target"
 }
 
+# Each source at full rate as it is, and with nothing written to the packet ring (bench/read-floor.sh): the floor
+# under any capture that reads every byte, beside which to judge issues 3 and 4's targets.
+read_floors() {
+  local seconds=5 rounds=${BENCH_ROUNDS:-3} warmup=${BENCH_WARMUP:-4}
+  [[ $quick == 1 ]] && { seconds=1 rounds=1 warmup=1; }
+  for source in afpacket afxdp; do
+    BENCH_ROUNDS=$rounds BENCH_WARMUP=$warmup "$repo/bench/read-floor.sh" "$source" max "$seconds"
+    echo
+  done
+}
+
 cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 memory=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 {
@@ -235,8 +247,11 @@ if [[ $(id -u) -eq 0 ]]; then
       env BENCH_SECONDS="${BENCH_SECONDS:-3}" BENCH_SIZES="${BENCH_SIZES:-64}" BENCH_RATES="${BENCH_RATES:-100k max}" \
       BENCH_ROUNDS="${BENCH_ROUNDS:-3}" ${BENCH_CAPTURERS:+BENCH_CAPTURERS="$BENCH_CAPTURERS"} "$repo/bench/capture.sh"
   fi
+  section "Read floor" "What reading the kernel's ring costs each source on its own: the same capture with nothing written to the packet ring (see bench/read-floor.sh)." \
+    read_floors
 else
   skipped "Capture" "needs root (network namespaces, veth, AF_PACKET, XDP): run bench/run-all.sh with sudo"
+  skipped "Read floor" "needs root (network namespaces, veth, AF_PACKET, XDP): run bench/run-all.sh with sudo"
 fi
 
 section "Record" "ringcap's recorder beside dd and tcpdump writing the same bytes (see bench/record.sh)." \
