@@ -49,7 +49,7 @@ if [[ -z ${JAVA_HOME:-} && -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; the
   export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 fi
 "$ringcap" --version >/dev/null || die "ringcap does not build/run: try $ringcap --help"
-"$capturer" --version >/dev/null || die "ringcap does not build/run: try $capturer --help"
+[[ $capturer == "$ringcap" ]] || "$capturer" --version >/dev/null || die "ringcap does not build/run: try $capturer --help"
 
 id=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 tx=ringcap-threads-tx-$id

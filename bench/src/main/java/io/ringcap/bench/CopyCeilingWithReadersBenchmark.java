@@ -112,10 +112,7 @@ public class CopyCeilingWithReadersBenchmark extends RingShapedBuffer {
             int read = 0;
             while (next < count && read < POLL_LIMIT) {
                 sum += FrameSum.sum(data, offset + RecordDescriptor.HEADER_LENGTH, frameSize);
-                offset += stride;
-                if (offset + stride > data.byteSize()) {
-                    offset = 0;
-                }
+                offset = offsetAfter(offset, stride, data.byteSize());
                 next++;
                 read++;
             }

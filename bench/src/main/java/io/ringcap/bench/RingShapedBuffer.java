@@ -79,10 +79,13 @@ public abstract class RingShapedBuffer {
 
     /** Moves {@link #offset} to where the ring would put the next record. */
     protected final void advance() {
-        offset += stride;
-        if (offset + stride > target.byteSize()) {
-            offset = 0;
-        }
+        offset = offsetAfter(offset, stride, target.byteSize());
+    }
+
+    /** Where the record after the one at {@code offset} goes: the next stride, or 0 once a stride no longer fits. */
+    static long offsetAfter(long offset, long stride, long capacity) {
+        long next = offset + stride;
+        return next + stride > capacity ? 0 : next;
     }
 
     /** The bytes from one record's start to the next one's. */
