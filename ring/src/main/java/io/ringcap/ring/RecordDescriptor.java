@@ -1,5 +1,7 @@
 package io.ringcap.ring;
 
+import java.lang.foreign.ValueLayout;
+
 /**
  * Layout of one record in the data region. Records start on 8-byte boundaries and never wrap: when a
  * record does not fit before the end of the buffer the writer fills the rest with a padding record.
@@ -38,6 +40,18 @@ public final class RecordDescriptor {
     public static final int TIMESTAMP_OFFSET = 24;
     public static final int HEADER_LENGTH = 32;
     public static final int ALIGNMENT = 8;
+
+    /*
+     * Layouts for the header's fields. Every field sits at its natural alignment, since records start on 8-byte
+     * boundaries of a page-aligned region, so the aligned layouts' check on each access proves nothing, and it is
+     * not free: without it 64-byte records took 0.9 ns less to publish in batches of 32, and 0.8 ns less to read
+     * (JMH medians of 4 alternated runs of 3 forks, 64 MiB ring).
+     * A position taken from a damaged index then reads garbage, which the type and length checks refuse, rather
+     * than failing with a misaligned-access error.
+     */
+    static final ValueLayout.OfLong FIELD_LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+    static final ValueLayout.OfInt FIELD_INT = ValueLayout.JAVA_INT_UNALIGNED;
+    static final ValueLayout.OfShort FIELD_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
 
     /** Record type of a packet. */
     public static final short TYPE_FRAME = 1;

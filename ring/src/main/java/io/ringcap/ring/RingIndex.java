@@ -1,7 +1,6 @@
 package io.ringcap.ring;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 /**
@@ -63,10 +62,10 @@ final class RingIndex {
             long last = -1;
             for (long p = start; start >= 0 && p < tail; ) {
                 long offset = p & mask;
-                if (data.get(ValueLayout.JAVA_SHORT, offset + RecordDescriptor.TYPE_OFFSET) == RecordDescriptor.TYPE_FRAME) {
+                if (data.get(RecordDescriptor.FIELD_SHORT, offset + RecordDescriptor.TYPE_OFFSET) == RecordDescriptor.TYPE_FRAME) {
                     last = p;
                 }
-                p += RecordDescriptor.align(data.get(ValueLayout.JAVA_INT, offset + RecordDescriptor.LENGTH_OFFSET));
+                p += RecordDescriptor.align(data.get(RecordDescriptor.FIELD_INT, offset + RecordDescriptor.LENGTH_OFFSET));
             }
             if (last >= 0) {
                 return last;

@@ -1,7 +1,6 @@
 package io.ringcap.ring;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 
@@ -105,9 +104,9 @@ public final class RingReader implements AutoCloseable {
         int delivered = 0;
         while (delivered < limit && cursor < tail) {
             long offset = cursor & mask;
-            int length = data.get(ValueLayout.JAVA_INT, offset + LENGTH_OFFSET);
-            short type = data.get(ValueLayout.JAVA_SHORT, offset + TYPE_OFFSET);
-            long sequence = type == TYPE_FRAME ? data.get(ValueLayout.JAVA_LONG, offset + SEQUENCE_OFFSET) : -1;
+            int length = data.get(FIELD_INT, offset + LENGTH_OFFSET);
+            short type = data.get(FIELD_SHORT, offset + TYPE_OFFSET);
+            long sequence = type == TYPE_FRAME ? data.get(FIELD_LONG, offset + SEQUENCE_OFFSET) : -1;
             VarHandle.loadLoadFence();
             if (header.tailIntent() - capacity > cursor) {
                 lapped();

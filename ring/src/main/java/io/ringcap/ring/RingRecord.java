@@ -1,7 +1,6 @@
 package io.ringcap.ring;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 import static io.ringcap.ring.RecordDescriptor.*;
 
@@ -49,17 +48,17 @@ public final class RingRecord {
 
     /** Nanoseconds since the Unix epoch (see the ring's timestamp source). */
     public long timestampNanos() {
-        return data.get(ValueLayout.JAVA_LONG, offset + TIMESTAMP_OFFSET);
+        return data.get(FIELD_LONG, offset + TIMESTAMP_OFFSET);
     }
 
     /** Source or interface the frame came from. */
     public int sourceId() {
-        return data.get(ValueLayout.JAVA_INT, offset + SOURCE_ID_OFFSET);
+        return data.get(FIELD_INT, offset + SOURCE_ID_OFFSET);
     }
 
     /** {@link RecordDescriptor} FLAG_* bits. */
     public int flags() {
-        return data.get(ValueLayout.JAVA_SHORT, offset + FLAGS_OFFSET) & 0xFFFF;
+        return data.get(FIELD_SHORT, offset + FLAGS_OFFSET) & 0xFFFF;
     }
 
     /** Bytes of frame in the ring. */
@@ -69,7 +68,7 @@ public final class RingRecord {
 
     /** Bytes the frame had on the wire. */
     public int originalLength() {
-        return data.get(ValueLayout.JAVA_INT, offset + ORIGINAL_LENGTH_OFFSET);
+        return data.get(FIELD_INT, offset + ORIGINAL_LENGTH_OFFSET);
     }
 
     /** The ring's data region; the frame is at {@link #frameOffset()} for {@link #capturedLength()} bytes. */

@@ -195,13 +195,13 @@ public final class RingWriter implements AutoCloseable {
             truncatedRecords++;
         }
         // Four 8-byte stores instead of seven: (length, type, flags) and (original length, source id) are each
-        // one little-endian long, laid out as RecordDescriptor draws them.
-        data.set(ValueLayout.JAVA_LONG, offset + LENGTH_OFFSET, Integer.toUnsignedLong(HEADER_LENGTH + capturedLength)
+        // one little-endian long, laid out as RecordDescriptor draws them. FIELD_LONG: see RecordDescriptor.
+        data.set(FIELD_LONG, offset + LENGTH_OFFSET, Integer.toUnsignedLong(HEADER_LENGTH + capturedLength)
             | (long) TYPE_FRAME << 32 | (long) (flags & 0xFFFF) << 48);
-        data.set(ValueLayout.JAVA_LONG, offset + ORIGINAL_LENGTH_OFFSET, Integer.toUnsignedLong(originalLength)
+        data.set(FIELD_LONG, offset + ORIGINAL_LENGTH_OFFSET, Integer.toUnsignedLong(originalLength)
             | (long) sourceId << 32);
-        data.set(ValueLayout.JAVA_LONG, offset + SEQUENCE_OFFSET, nextSequence);
-        data.set(ValueLayout.JAVA_LONG, offset + TIMESTAMP_OFFSET, timestampNanos);
+        data.set(FIELD_LONG, offset + SEQUENCE_OFFSET, nextSequence);
+        data.set(FIELD_LONG, offset + TIMESTAMP_OFFSET, timestampNanos);
         indexRecordStart(position);
         // The claim, if any, is spent: position moves past it, so commit's check fails until the next claim.
         position += alignedRecordLength(capturedLength);
