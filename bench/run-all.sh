@@ -2,7 +2,7 @@
 # Runs every benchmark of bench/ in turn and writes one markdown report, bench/RESULTS.md: the machine, the date,
 # and each benchmark's table as the benchmark printed it, ringcap beside the tools users would pick instead.
 #
-#   sudo bench/run-all.sh                   # about 35 minutes of both CPUs: ring (ringcap bench ring --forks 3, ~11 min; by ring size ~1.5 min),
+#   sudo bench/run-all.sh                   # about 38 minutes of both CPUs: ring (ringcap bench ring --forks 3, ~11 min; by ring size ~4 min),
 #                                           # receive loops (~4 min), capture (64 B at 100k and max, 3 s each, 3 rounds, ~10 min),
 #                                           # read floor (afpacket and afxdp at max, 3 rounds, ~5 min), record (a 4g ring, 3 rounds,
 #                                           # ~5 min), end to end (~1.5 min)
