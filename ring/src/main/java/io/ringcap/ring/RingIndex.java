@@ -51,25 +51,36 @@ final class RingIndex {
     /**
      * Position of the last frame record that starts before {@code tail}, or -1 if none is found within one
      * ring's length: walk forward from the last indexed record start before the tail, going back a chunk at
-     * a time while the walk finds no frame (a chunk spanned by one big record has no entry of its own).
+     * a time while the walk finds no frame (a chunk spanned by one big record has no entry of its own). Each
+     * walk stops where the previous one began, which it found to hold no frame, and at a length no record can
+     * have: a damaged ring or one being overwritten ends the walk instead of sending it round for ever.
      */
     static long lastFrameRecordStart(MemorySegment index, MemorySegment data, long tail, int chunkShift,
         long indexMask) {
         long capacity = data.byteSize();
         long mask = capacity - 1;
+        long walkedFrom = tail;
         for (long chunk = (tail - 1) >>> chunkShift; chunk >= 0 && tail - (chunk << chunkShift) <= capacity; chunk--) {
             long start = recordStartIn(index, chunk, chunkShift, indexMask);
+            if (start < 0) {
+                continue;
+            }
             long last = -1;
-            for (long p = start; start >= 0 && p < tail; ) {
+            for (long p = start; p < walkedFrom; ) {
                 long offset = p & mask;
                 if (data.get(RecordDescriptor.FIELD_SHORT, offset + RecordDescriptor.TYPE_OFFSET) == RecordDescriptor.TYPE_FRAME) {
                     last = p;
                 }
-                p += RecordDescriptor.align(data.get(RecordDescriptor.FIELD_INT, offset + RecordDescriptor.LENGTH_OFFSET));
+                int length = data.get(RecordDescriptor.FIELD_INT, offset + RecordDescriptor.LENGTH_OFFSET);
+                if (length < RecordDescriptor.ALIGNMENT) {
+                    break;
+                }
+                p += RecordDescriptor.align(length);
             }
             if (last >= 0) {
                 return last;
             }
+            walkedFrom = start;
         }
         return -1;
     }

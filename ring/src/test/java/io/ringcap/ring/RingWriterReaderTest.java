@@ -6,13 +6,18 @@ import org.junit.jupiter.api.io.TempDir;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class RingWriterReaderTest {
     private static final long CAPACITY = 64 * 1024;
@@ -245,6 +250,31 @@ class RingWriterReaderTest {
                 assertThat(collector.sequences).containsExactly(10L);
             }
         }
+    }
+
+    @Test
+    void aRingWhoseRecordsAreZeroedIsRefusedWithoutHanging() throws Exception {
+        Path path = newRing(CAPACITY);
+        long tail;
+        try (RingWriter writer = RingWriter.open(path, TimestampSource.USER, "test")) {
+            for (int i = 0; i < 10; i++) {
+                writeFrame(writer, i, 64);
+            }
+            writer.publish();
+            tail = writer.position();
+        }
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate((int) CAPACITY), RingDescriptor.dataOffset(CAPACITY, 4096));
+        }
+        // A record length of 0 once sent the walk back to the last record round the same position for ever.
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            try (RingReader reader = RingReader.open(path, RingReader.Start.LAST)) {
+                assertThat(reader.position()).isEqualTo(tail);
+            }
+            assertThatThrownBy(() -> RingWriter.open(path, TimestampSource.USER, "test"))
+                .isInstanceOf(RingException.class)
+                .hasMessageContaining("is damaged: no record found before its tail " + tail);
+        });
     }
 
     @Test
