@@ -14,10 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 
 import static io.ringcap.cli.TestRings.FIRST_TIMESTAMP;
 import static io.ringcap.cli.TestRings.TIMESTAMP_STEP;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 class StatusCommandTest {
@@ -169,6 +171,35 @@ class StatusCommandTest {
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).startsWith("ringcap: ring " + path + " is truncated or damaged").hasLineCount(1);
+    }
+
+    @Test
+    void ringWhoseRecordsAreZeroedFailsAsDamaged() throws Exception {
+        Path path = TestRings.closedRingWith(directory, 10);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate((int) TestRings.CAPACITY), RingDescriptor.dataOffset(TestRings.CAPACITY, 4096));
+        }
+
+        CommandResult result = CommandResult.execute("status", path.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).startsWith("ringcap: ring " + path + " holds a damaged record at position 0")
+            .endsWith("recreate the ring\n").hasLineCount(1);
+    }
+
+    @Test
+    void ringZeroedFromTheMiddleOnEndsItsWindowAtTheLastRecordBeforeTheDamage() throws Exception {
+        Path path = TestRings.closedRingWith(directory, 500); // 96-byte records up to position 48,000
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate(16 * 1024), RingDescriptor.dataOffset(TestRings.CAPACITY, 4096) + 32 * 1024);
+        }
+
+        // The walk to the newest record used to meet a length of 0 there and stay on it for ever.
+        CommandResult result = assertTimeoutPreemptively(Duration.ofSeconds(10),
+            () -> CommandResult.execute("status", path.toString(), "--json"));
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("\"oldest_sequence\" : 0,").contains("\"newest_sequence\" : 341");
     }
 
     @Test
