@@ -181,8 +181,8 @@ public final class RingWriter implements AutoCloseable {
     private long padToStart(long offset, long recordLength) {
         long paddingLength = capacity - offset;
         announce(position + paddingLength + recordLength);
-        data.set(ValueLayout.JAVA_INT, offset + LENGTH_OFFSET, (int) paddingLength);
-        data.set(ValueLayout.JAVA_SHORT, offset + TYPE_OFFSET, TYPE_PADDING);
+        data.set(FIELD_INT, offset + LENGTH_OFFSET, (int) paddingLength);
+        data.set(FIELD_SHORT, offset + TYPE_OFFSET, TYPE_PADDING);
         indexRecordStart(position);
         position += paddingLength;
         return 0;
@@ -340,6 +340,6 @@ public final class RingWriter implements AutoCloseable {
             throw new RingException("ring " + file.path() + " is damaged: no record found before its tail " + tail
                 + ": recreate the ring");
         }
-        return data.get(ValueLayout.JAVA_LONG, (last & mask) + SEQUENCE_OFFSET) + 1;
+        return data.get(FIELD_LONG, (last & mask) + SEQUENCE_OFFSET) + 1;
     }
 }
