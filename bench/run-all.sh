@@ -107,7 +107,7 @@ ring_quick() {
 # last-level cache, every line written is read from memory first, and the stores alone then cost what issue 2's
 # targets leave to the whole ring.
 ring_sizes() {
-  local timing=(-wi 2 -i 3) sizes=8m,32m,64m,256m
+  local timing=(-wi 2 -i 3) sizes=8m,32m,64m,256m frames=64,256
   [[ $quick == 1 ]] && { timing=(-wi 1 -i 1 -w 300ms -r 300ms); sizes=8m,64m; }
   local pages=()
   if on_huge_pages; then
@@ -119,20 +119,20 @@ ring_sizes() {
   fi
   echo
   jmh 'RingPublishBenchmark.publishBatch32|BroadcastTransmitBenchmark.transmit|CopyCeilingBenchmark.copy|RecordStoreCeilingBenchmark.store' \
-    -p frameSize=64,256 -p readers=0 -p ringSize=$sizes -f 1 "${timing[@]}" "${pages[@]}" -rf csv -rff "$work/sizes.csv" \
+    -p frameSize=$frames -p readers=0 -p ringSize=$sizes -f 1 "${timing[@]}" "${pages[@]}" -rf csv -rff "$work/sizes.csv" \
     >"$work/jmh"
   echo "| ring | frame B | ringcap publish, batch 32, ns/record | Agrona transmit, ns/message | the record's bytes stored, ns/record | its header's 4 stores alone, ns/record | the frame copied, ns/frame | ringcap less the stores, ns |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
-  awk -F, '
+  awk -F, -v frameList="$frames" '
     { gsub(/["\r]/, ""); $0 = $0 }
     NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "Param: ringSize") sizeColumn = i; if ($i == "Param: frameSize") frameColumn = i }; next }
     { size = $sizeColumn; frame = $frameColumn; score[$1, size, frame] = $5
       if (!(size in seen)) { seen[size] = 1; order[++count] = size } }
     END {
-      split("64 256", frames, " ")
+      frameCount = split(frameList, frames, ",")
       for (n = 1; n <= count; n++) {
         size = order[n]
-        for (f = 1; f <= 2; f++) {
+        for (f = 1; f <= frameCount; f++) {
           frame = frames[f]
           p = score["io.ringcap.bench.RingPublishBenchmark.publishBatch32", size, frame]
           a = score["io.ringcap.bench.BroadcastTransmitBenchmark.transmit", size, frame]
